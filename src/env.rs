@@ -1,0 +1,39 @@
+//! Every environment variable aicall reads, in one table.
+//!
+//! `AICALL_*` names are ours; `ALIBABA_CLOUD_*` and the legacy aliases are the
+//! conventions of Alibaba Cloud's own tools (`aiccs-api.md` §5), read in the
+//! same order they use.
+
+/// `auto`, `always` or `never`: the `--color` flag's default.
+pub const AICALL_COLOR: &str = "AICALL_COLOR";
+/// API endpoint URL override (`--endpoint`).
+pub const AICALL_ENDPOINT: &str = "AICALL_ENDPOINT";
+/// State file of the embedded emulator used by `--local`.
+pub const AICALL_LOCAL_STATE: &str = "AICALL_LOCAL_STATE";
+/// Rows per QueryAiCallTaskPage request.
+pub const AICALL_PAGE_SIZE: &str = "AICALL_PAGE_SIZE";
+/// Client-side request rate limit, requests per second.
+pub const AICALL_RATE_LIMIT: &str = "AICALL_RATE_LIMIT";
+/// Requests in flight at once while reading the account.
+pub const AICALL_READ_PARALLELISM: &str = "AICALL_READ_PARALLELISM";
+/// The AccessKeyId the emulator accepts.
+pub const AICALL_EMULATOR_ACCESS_KEY_ID: &str = "AICALL_EMULATOR_ACCESS_KEY_ID";
+/// The AccessKey secret the emulator accepts (never a flag).
+pub const AICALL_EMULATOR_ACCESS_KEY_SECRET: &str = "AICALL_EMULATOR_ACCESS_KEY_SECRET";
+/// Disables colour whatever the terminal (<https://no-color.org>).
+pub const NO_COLOR: &str = "NO_COLOR";
+
+/// Static AccessKey ID (Alibaba Cloud credentials libraries, aliyun CLI).
+pub const ALIBABA_CLOUD_ACCESS_KEY_ID: &str = "ALIBABA_CLOUD_ACCESS_KEY_ID";
+/// Static AccessKey secret.
+pub const ALIBABA_CLOUD_ACCESS_KEY_SECRET: &str = "ALIBABA_CLOUD_ACCESS_KEY_SECRET";
+/// STS security token, with the two above.
+pub const ALIBABA_CLOUD_SECURITY_TOKEN: &str = "ALIBABA_CLOUD_SECURITY_TOKEN";
+/// Profile name for `~/.aliyun/config.json` and the INI credentials file.
+pub const ALIBABA_CLOUD_PROFILE: &str = "ALIBABA_CLOUD_PROFILE";
+/// Path of the INI credentials file.
+pub const ALIBABA_CLOUD_CREDENTIALS_FILE: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
+/// `true` skips `~/.aliyun/config.json`.
+pub const ALIBABA_CLOUD_CLI_PROFILE_DISABLED: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
+/// Appended to the User-Agent, as tea-openapi does.
+pub const ALIBABA_CLOUD_USER_AGENT: &str = "ALIBABA_CLOUD_USER_AGENT";

@@ -1,0 +1,30 @@
+//! The error a command hands back to `main` when it cannot finish.
+//!
+//! Each layer has its own error enum holding facts, not sentences; this one
+//! gathers them so `main` renders every failure the same way: the message,
+//! then one `Caused by:` line per cause.
+
+use std::io;
+
+/// Why a command could not finish.
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    /// The command line asked for something impossible (exit 2).
+    #[error("{0}")]
+    Usage(String),
+
+    /// Writing results to stdout or stderr failed (a closed pipe included).
+    #[error("cannot write output")]
+    Output(#[source] io::Error),
+
+    /// The async runtime could not start.
+    #[error("cannot start the async runtime")]
+    Runtime(#[source] io::Error),
+}
+
+impl Error {
+    /// Whether this is a closed pipe (`aicall plan | head`), which ends quietly.
+    pub fn is_broken_pipe(&self) -> bool {
+        matches!(self, Error::Output(err) if err.kind() == io::ErrorKind::BrokenPipe)
+    }
+}

@@ -1,0 +1,36 @@
+//! aicall: declarative Alibaba Cloud AI call tasks.
+//!
+//! Teams keep outbound call campaigns ("AI call tasks", product `aiccs`,
+//! API version 2019-10-15) as YAML manifests; aicall validates them offline,
+//! plans against the tasks that exist in the account (keyed by task name)
+//! and creates what is missing, exactly once.
+//!
+//! Data flows one way, manifest → plan → apply, and the API client and the
+//! emulator face each other across the wire. The module list below is the
+//! map of the program:
+
+/// Command-line interface definitions (clap); raw arguments only.
+pub mod cli;
+/// One handler per subcommand.
+pub mod commands;
+/// Every environment variable aicall reads.
+pub mod env;
+/// The error a command hands back to `main`.
+pub mod error;
+/// Exit statuses.
+pub mod exit;
+/// Secrets that mask themselves in `Debug` and `Display`.
+pub mod secret;
+
+/// The `aiccs` API: signing, wire types, credentials, the HTTP client.
+pub mod api;
+/// The local emulator of the API.
+pub mod emulator;
+/// Manifests: discovery, YAML with positions, interpolation, validation.
+pub mod manifest;
+/// Rendering for people and programs.
+pub mod render;
+
+pub use commands::run;
+pub use error::Error;
+pub use exit::ExitStatus;

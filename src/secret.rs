@@ -1,0 +1,78 @@
+//! A secret value that does not leak by accident.
+//!
+//! `Debug` and `Display` print a mask; the raw value is reachable only
+//! through [`Secret::expose`], a name that is easy to grep for. Every use of
+//! it should be signing, or handing the value to a child process that
+//! needs it.
+
+use std::fmt;
+
+/// What `Debug` and `Display` print instead of a secret.
+pub const MASK: &str = "****";
+
+/// An AccessKey secret or an STS token.
+#[derive(Clone, PartialEq, Eq)]
+pub struct Secret(String);
+
+impl Secret {
+    /// Wraps a raw secret value.
+    pub fn new(raw: impl Into<String>) -> Secret {
+        Secret(raw.into())
+    }
+
+    /// The raw value, for signing. Never print it.
+    pub fn expose(&self) -> &str {
+        &self.0
+    }
+
+    /// Whether the secret is the empty string.
+    pub fn is_empty(&self) -> bool {
+        self.0.is_empty()
+    }
+
+    /// Replaces every occurrence of this secret in `text` with the mask.
+    ///
+    /// For text that did not come from us (a server's error message, a
+    /// transport error) before it is shown or stored.
+    pub fn scrub(&self, text: &str) -> String {
+        if self.0.is_empty() {
+            return text.to_owned();
+        }
+        text.replace(&self.0, MASK)
+    }
+}
+
+impl fmt::Debug for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "Secret({MASK})")
+    }
+}
+
+impl fmt::Display for Secret {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(MASK)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn debug_and_display_mask_the_value() {
+        let secret = Secret::new("hunter2-very-secret");
+        assert_eq!(format!("{secret}"), MASK);
+        assert_eq!(format!("{secret:?}"), "Secret(****)");
+        assert!(!format!("{:?}", Some(&secret)).contains("hunter2"));
+        assert_eq!(secret.expose(), "hunter2-very-secret");
+    }
+
+    #[test]
+    fn scrub_removes_the_value_from_foreign_text() {
+        let secret = Secret::new("abcdef123");
+        assert_eq!(
+            secret.scrub("key abcdef123& rejected"),
+            "key ****& rejected"
+        );
+    }
+}

@@ -1,0 +1,2 @@
+//! Integration tests: the real `aicall` binary, and the real emulator on
+//! 127.0.0.1. One module per area.
