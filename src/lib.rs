@@ -28,6 +28,8 @@ pub mod api;
 pub mod emulator;
 /// Manifests: discovery, YAML with positions, interpolation, validation.
 pub mod manifest;
+/// Plans: comparing manifests with the account, as data.
+pub mod plan;
 /// Rendering for people and programs.
 pub mod render;
 
