@@ -24,6 +24,8 @@ pub mod secret;
 
 /// The `aiccs` API: signing, wire types, credentials, the HTTP client.
 pub mod api;
+/// The executor: exactly-once creates, concurrently.
+pub mod apply;
 /// The local emulator of the API.
 pub mod emulator;
 /// Manifests: discovery, YAML with positions, interpolation, validation.

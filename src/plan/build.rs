@@ -77,15 +77,15 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
         managed_in_account += found.len() as u64;
         match found {
             [] => {
-                if let Some(StartConfig::Scheduled { at, at_ms }) = &desired.config.start {
-                    if *at_ms <= inputs.now.as_millisecond() {
-                        errors.push(PlanError::StartInPast {
-                            name: desired.name.clone(),
-                            at: at.clone(),
-                            now: inputs.now.to_string(),
-                            location: desired.source.clone(),
-                        });
-                    }
+                if let Some(StartConfig::Scheduled { at, at_ms }) = &desired.config.start
+                    && *at_ms <= inputs.now.as_millisecond()
+                {
+                    errors.push(PlanError::StartInPast {
+                        name: desired.name.clone(),
+                        at: at.clone(),
+                        now: inputs.now.to_string(),
+                        location: desired.source.clone(),
+                    });
                 }
                 summary.create += 1;
                 entries.push(entry(desired, Action::Create, None, Default::default()));
