@@ -29,8 +29,8 @@ pub struct TaskConfig {
     pub call_days: Option<Vec<String>>,
     /// Windows calls are made in (CallTime), sorted by start.
     pub call_windows: Option<Vec<WindowConfig>>,
-    /// Redial policy (MissCallRetry and friends); `None` inside
-    /// [`Retry::Off`] means no retry.
+    /// Redial policy (MissCallRetry, CallRetryReason, CallRetryTimes,
+    /// CallRetryInterval); `off` means no redial.
     pub retry: Option<Retry>,
 }
 
@@ -226,11 +226,13 @@ pub struct Target {
     pub account_fingerprint: String,
 }
 
-/// A complete plan.
+/// A complete plan: the output of `aicall plan --format json`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
+#[schemars(title = "aicall plan")]
 pub struct Plan {
-    /// [`FORMAT_VERSION`].
+    /// Version of this format, currently `1.0`. A minor bump adds fields, a
+    /// major bump breaks them; ignore keys you do not know.
     pub format_version: String,
     /// When the plan was made, RFC 3339 UTC.
     pub made_at: String,

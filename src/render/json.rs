@@ -18,3 +18,38 @@ pub fn plan_schema() -> String {
     text.push('\n');
     text
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The committed schema is what `aicall schema plan` prints; regenerate
+    /// it with `cargo run -- schema plan > schemas/aicall-plan.schema.json`.
+    #[test]
+    fn committed_plan_schema_is_up_to_date() {
+        let path = concat!(
+            env!("CARGO_MANIFEST_DIR"),
+            "/schemas/aicall-plan.schema.json"
+        );
+        let committed = std::fs::read_to_string(path).unwrap_or_default();
+        assert!(
+            committed == plan_schema(),
+            "{path} is out of date: run `cargo run -- schema plan > schemas/aicall-plan.schema.json`"
+        );
+    }
+
+    #[test]
+    fn a_rendered_plan_validates_against_the_schema() {
+        let schema: serde_json::Value =
+            serde_json::from_str(&plan_schema()).expect("schema is JSON");
+        let plan: serde_json::Value =
+            serde_json::from_str(&render_plan(&crate::render::tests::sample_plan()))
+                .expect("plan is JSON");
+        let validator = jsonschema::validator_for(&schema).expect("schema compiles");
+        let errors: Vec<String> = validator
+            .iter_errors(&plan)
+            .map(|e| e.to_string())
+            .collect();
+        assert!(errors.is_empty(), "{errors:#?}");
+    }
+}

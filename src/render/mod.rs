@@ -8,7 +8,7 @@ pub mod style;
 pub mod text;
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     //! Snapshots of one representative plan in every format: creates (one
     //! Chinese name, one scheduled with retry), a drift touching a list, a
     //! long value and the retry policy, unchanged tasks, unmanaged tasks.
