@@ -86,7 +86,7 @@ impl Auth {
             Scheme::V3 => (
                 header(request.headers, "x-acs-action")?.ok_or(
                     ServiceError::IncompleteSignature {
-                        missing: "the `x-acs-action` header".to_owned(),
+                        problem: "no `x-acs-action` header".to_owned(),
                     },
                 )?,
                 header(request.headers, "x-acs-version")?,
@@ -142,7 +142,7 @@ impl Auth {
             params
                 .get(name)
                 .ok_or_else(|| ServiceError::IncompleteSignature {
-                    missing: format!("the `{name}` parameter"),
+                    problem: format!("no `{name}` parameter"),
                 })
         };
         let signature = required("Signature")?;
@@ -190,7 +190,7 @@ impl Auth {
         for name in V3_REQUIRED {
             if header(headers, name)?.is_none() {
                 return Err(ServiceError::IncompleteSignature {
-                    missing: format!("the `{name}` header"),
+                    problem: format!("no `{name}` header"),
                 });
             }
         }
@@ -201,7 +201,7 @@ impl Auth {
         ) {
             if !signed.iter().any(|s| s == name) {
                 return Err(ServiceError::IncompleteSignature {
-                    missing: format!("`{name}` in SignedHeaders"),
+                    problem: format!("`{name}` is not in SignedHeaders"),
                 });
             }
         }
@@ -211,8 +211,8 @@ impl Auth {
             && id != authorization.credential
         {
             return Err(ServiceError::IncompleteSignature {
-                missing: format!(
-                    "agreement between `x-acs-accesskey-id` ({id}) and the Credential ({})",
+                problem: format!(
+                    "`x-acs-accesskey-id` ({id}) differs from the Credential ({})",
                     authorization.credential
                 ),
             });
@@ -245,14 +245,14 @@ impl Auth {
             let mut values = headers.get_all(name.as_str()).iter().peekable();
             if values.peek().is_none() {
                 return Err(ServiceError::IncompleteSignature {
-                    missing: format!("the signed header `{name}`"),
+                    problem: format!("the signed header `{name}` was not sent"),
                 });
             }
             for value in values {
                 let value = value
                     .to_str()
                     .map_err(|_| ServiceError::IncompleteSignature {
-                        missing: format!("a readable value of the signed header `{name}`"),
+                        problem: format!("the signed header `{name}` is not readable text"),
                     })?;
                 canonical_headers.push((name.as_str(), value));
             }
@@ -307,7 +307,7 @@ struct Authorization<'a> {
 impl<'a> Authorization<'a> {
     fn parse(value: &'a str) -> Result<Authorization<'a>, ServiceError> {
         let malformed = |what: &str| ServiceError::IncompleteSignature {
-            missing: format!("{what} in the `Authorization` header"),
+            problem: format!("the `Authorization` header lacks {what}"),
         };
         let rest = value
             .strip_prefix(sign::V3_ALGORITHM)
@@ -319,19 +319,19 @@ impl<'a> Authorization<'a> {
                 Some(("Credential", v)) => credential = Some(v),
                 Some(("SignedHeaders", v)) => signed_headers = Some(v),
                 Some(("Signature", v)) => signature = Some(v),
-                _ => return Err(malformed(&format!("a well-formed part (found `{part}`)"))),
+                _ => return Err(malformed(&format!("well-formed parts (found `{part}`)"))),
             }
         }
         Ok(Authorization {
             credential: credential
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| malformed("`Credential`"))?,
+                .ok_or_else(|| malformed("a `Credential`"))?,
             signed_headers: signed_headers
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| malformed("`SignedHeaders`"))?,
+                .ok_or_else(|| malformed("a `SignedHeaders` list"))?,
             signature: signature
                 .filter(|v| !v.is_empty())
-                .ok_or_else(|| malformed("`Signature`"))?,
+                .ok_or_else(|| malformed("a `Signature`"))?,
         })
     }
 }
@@ -348,8 +348,8 @@ fn scheme(headers: &HeaderMap) -> Result<Scheme, ServiceError> {
             Ok(Scheme::V3)
         }
         Some(value) => Err(ServiceError::IncompleteSignature {
-            missing: format!(
-                "a supported algorithm: `Authorization` starts `{}`, only ACS3-HMAC-SHA256 (or V1 parameters) is verified",
+            problem: format!(
+                "the algorithm `{}` is not supported: use ACS3-HMAC-SHA256, or V1 parameters",
                 value.split(' ').next().unwrap_or_default()
             ),
         }),
@@ -363,7 +363,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Ser
             value
                 .to_str()
                 .map_err(|_| ServiceError::IncompleteSignature {
-                    missing: format!("a readable `{name}` header"),
+                    problem: format!("the `{name}` header is not readable text"),
                 })
         })
         .transpose()
@@ -371,7 +371,7 @@ fn header<'a>(headers: &'a HeaderMap, name: &str) -> Result<Option<&'a str>, Ser
 
 fn required_header<'a>(headers: &'a HeaderMap, name: &str) -> Result<&'a str, ServiceError> {
     header(headers, name)?.ok_or_else(|| ServiceError::IncompleteSignature {
-        missing: format!("the `{name}` header"),
+        problem: format!("no `{name}` header"),
     })
 }
 

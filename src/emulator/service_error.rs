@@ -45,10 +45,10 @@ pub enum ServiceError {
 
     /// No signature, a malformed `Authorization`, or a required part of the
     /// signature missing or unsigned.
-    #[error("the signature is incomplete: {missing}")]
+    #[error("the signature is incomplete: {problem}")]
     IncompleteSignature {
         /// What is missing or malformed.
-        missing: String,
+        problem: String,
     },
 
     /// `SignatureMethod` or `SignatureVersion` not the V1 values.
