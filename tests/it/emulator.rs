@@ -1341,20 +1341,33 @@ mod binary {
 
     use super::*;
 
+    /// Kills the emulator if a test fails before stopping it.
+    struct Running(std::process::Child);
+
+    impl Drop for Running {
+        fn drop(&mut self) {
+            let _ = self.0.kill();
+            let _ = self.0.wait();
+        }
+    }
+
     #[tokio::test]
     async fn first_three_stdout_lines_then_graceful_stop_on_sigterm() {
         let dir = tempfile::tempdir().unwrap();
         let state = dir.path().join("state.json");
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aicall"))
-            .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
-            .arg(&state)
-            .env_remove(aicall::env::AICALL_EMULATOR_ACCESS_KEY_SECRET)
-            .env_remove(aicall::env::AICALL_EMULATOR_ACCESS_KEY_ID)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::piped())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut child = Running(
+            Command::new(env!("CARGO_BIN_EXE_aicall"))
+                .args(["emulator", "--listen", "127.0.0.1:0", "--state"])
+                .arg(&state)
+                .env_remove(aicall::env::AICALL_EMULATOR_ACCESS_KEY_SECRET)
+                .env_remove(aicall::env::AICALL_EMULATOR_ACCESS_KEY_ID)
+                .stdout(Stdio::piped())
+                .stderr(Stdio::piped())
+                .spawn()
+                .unwrap(),
+        );
+        let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+        let mut stderr_pipe = child.0.stderr.take().unwrap();
         let mut banner = String::new();
         for _ in 0..3 {
             stdout.read_line(&mut banner).unwrap();
@@ -1381,13 +1394,15 @@ mod binary {
         raw.create_ok("from the binary", &[]).await;
 
         let status = Command::new("kill")
-            .args(["-TERM", &child.id().to_string()])
+            .args(["-TERM", &child.0.id().to_string()])
             .status()
             .unwrap();
         assert!(status.success());
-        let output = child.wait_with_output().unwrap();
-        assert!(output.status.success(), "{output:?}");
-        let stderr = String::from_utf8(output.stderr).unwrap();
+        let exit = child.0.wait().unwrap();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut stderr_pipe, &mut stderr).unwrap();
+        assert!(exit.success(), "{exit:?}\n{stderr}");
+        assert!(stderr.ends_with("shutting down\n"), "{stderr}");
         // One line per request, never a secret or a signature.
         assert!(stderr.contains("POST CreateAiCallTask 200 OK "), "{stderr}");
         assert!(
@@ -1403,23 +1418,24 @@ mod binary {
 
     #[test]
     fn a_secret_from_the_environment_is_never_printed() {
-        let mut child = Command::new(env!("CARGO_BIN_EXE_aicall"))
-            .args(["emulator", "--access-key-id", "my-id"])
-            .env(
-                aicall::env::AICALL_EMULATOR_ACCESS_KEY_SECRET,
-                "my-very-secret",
-            )
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let mut stdout = BufReader::new(child.stdout.take().unwrap());
+        let mut child = Running(
+            Command::new(env!("CARGO_BIN_EXE_aicall"))
+                .args(["emulator", "--access-key-id", "my-id"])
+                .env(
+                    aicall::env::AICALL_EMULATOR_ACCESS_KEY_SECRET,
+                    "my-very-secret",
+                )
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
         let mut banner = String::new();
         for _ in 0..3 {
             stdout.read_line(&mut banner).unwrap();
         }
-        child.kill().unwrap();
-        child.wait().unwrap();
+        drop(child);
         insta::with_settings!({ filters => snapshot_filters() }, {
             insta::assert_snapshot!(banner, @r"
             listening on http://127.0.0.1:[PORT]

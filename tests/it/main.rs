@@ -3,3 +3,5 @@
 
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
+/// The official Python SDK against the emulator, both signature modes.
+mod sdk;

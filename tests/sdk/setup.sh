@@ -9,7 +9,7 @@ set -euo pipefail
 cd "$(dirname "$0")/../.."
 
 here=tests/sdk
-venv=${AICALL_SDK_VENV:-target/sdk-venv}
+venv=target/sdk-venv
 stamp="$venv/.requirements.sha256"
 python=${PYTHON:-python3}
 
