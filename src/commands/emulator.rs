@@ -167,6 +167,13 @@ mod tests {
     }
 
     #[test]
+    fn fault_periods_start_at_one() {
+        let parsed =
+            crate::cli::Cli::try_parse_from(["aicall", "emulator", "--throttle-every", "0"]);
+        assert!(parsed.is_err());
+    }
+
+    #[test]
     fn fault_flags_reach_the_config() {
         let (faulty, _) = config(
             &args(&[

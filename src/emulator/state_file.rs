@@ -201,6 +201,22 @@ mod tests {
         serde_json::from_str::<serde_json::Value>(&text).unwrap();
     }
 
+    /// The example in `docs/emulator.md` is a state file this build reads.
+    #[test]
+    fn the_documented_example_loads() {
+        let docs = include_str!("../../docs/emulator.md");
+        let section = &docs[docs.find("## State file").unwrap()..];
+        let start = section.find("```json\n").unwrap() + "```json\n".len();
+        let example = &section[start..start + section[start..].find("```").unwrap()];
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("state.json");
+        fs::write(&path, example).unwrap();
+        let loaded = StateFile::new(path).load().unwrap().unwrap();
+        assert_eq!(loaded.tasks.len(), 2);
+        assert_eq!(loaded.tasks[1].status, TaskStatus::Init);
+        crate::emulator::store::Store::new(loaded.next_id, loaded.tasks).unwrap();
+    }
+
     #[test]
     fn corrupt_or_future_files_are_refused_and_kept() {
         let dir = tempfile::tempdir().unwrap();
