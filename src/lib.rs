@@ -24,7 +24,8 @@ pub mod secret;
 
 /// The `aiccs` API: signing, wire types, credentials, the HTTP client.
 pub mod api;
-/// The local emulator of the API.
+/// The local, wire-compatible emulator of the API: `aicall emulator`,
+/// every test, and the `--local` mode.
 pub mod emulator;
 /// Manifests: discovery, YAML with positions, interpolation, validation.
 pub mod manifest;
