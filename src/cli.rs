@@ -254,15 +254,15 @@ pub struct EmulatorArgs {
     pub latency_ms: u64,
 
     /// Fault injection: answer every Nth request with `Throttling.User` (no side effect).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub throttle_every: Option<u64>,
 
     /// Fault injection: answer every Nth request with 503 `ServiceUnavailable` (no side effect).
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub unavailable_every: Option<u64>,
 
     /// Fault injection: on the Nth CreateAiCallTask, commit, then drop the connection unanswered.
-    #[arg(long, value_name = "N")]
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub drop_create_reply: Option<u64>,
 }
 

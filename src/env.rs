@@ -20,6 +20,9 @@ pub const AICALL_READ_PARALLELISM: &str = "AICALL_READ_PARALLELISM";
 pub const AICALL_EMULATOR_ACCESS_KEY_ID: &str = "AICALL_EMULATOR_ACCESS_KEY_ID";
 /// The AccessKey secret the emulator accepts (never a flag).
 pub const AICALL_EMULATOR_ACCESS_KEY_SECRET: &str = "AICALL_EMULATOR_ACCESS_KEY_SECRET";
+/// `1` skips the official-SDK compatibility tests (`tests/it/sdk.rs`) on a
+/// machine without Python; without it they fail rather than pass silently.
+pub const AICALL_SKIP_SDK_TESTS: &str = "AICALL_SKIP_SDK_TESTS";
 /// Disables colour whatever the terminal (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 

@@ -20,6 +20,10 @@ pub enum Error {
     /// The async runtime could not start.
     #[error("cannot start the async runtime")]
     Runtime(#[source] io::Error),
+
+    /// The emulator could not start or stop cleanly.
+    #[error(transparent)]
+    Emulator(#[from] crate::emulator::EmulatorError),
 }
 
 impl Error {

@@ -26,7 +26,8 @@ pub mod secret;
 pub mod api;
 /// The executor: exactly-once creates, concurrently.
 pub mod apply;
-/// The local emulator of the API.
+/// The local, wire-compatible emulator of the API: `aicall emulator`,
+/// every test, and the `--local` mode.
 pub mod emulator;
 /// Manifests: discovery, YAML with positions, interpolation, validation.
 pub mod manifest;

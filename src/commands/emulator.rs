@@ -1,14 +1,202 @@
-//! `aicall emulator`.
+//! `aicall emulator`: run the local emulator until Ctrl-C or SIGTERM.
+//!
+//! Once it listens, the first three lines on stdout are exactly
+//! `listening on http://ADDR:PORT`, `access key id: …` and
+//! `access key secret: …`, flushed, so a script or test can start it and
+//! read where it is and which pair it accepts, without sleeping. After that
+//! stdout stays quiet; one line per request goes to stderr.
+
+use std::io::Write as _;
 
 use crate::cli::EmulatorArgs;
+use crate::emulator::{self, Config, Emulator, Faults, RequestLog};
+use crate::env;
 use crate::error::Error;
 use crate::exit::ExitStatus;
+use crate::secret::{MASK, Secret};
 
 use super::Global;
 
+/// Where the accepted secret came from: only the public demo secret is
+/// ever printed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum SecretSource {
+    Demo,
+    Environment,
+}
+
 /// Runs `aicall emulator`.
-pub fn run(_args: &EmulatorArgs, _global: &Global) -> Result<ExitStatus, Error> {
-    Err(Error::Usage(
-        "`aicall emulator` is not built yet".to_owned(),
-    ))
+pub fn run(args: &EmulatorArgs, _global: &Global) -> Result<ExitStatus, Error> {
+    let secret = std::env::var_os(env::AICALL_EMULATOR_ACCESS_KEY_SECRET);
+    let (config, source) = config(args, secret)?;
+    super::runtime()?.block_on(serve(config, source))
+}
+
+fn config(
+    args: &EmulatorArgs,
+    secret: Option<std::ffi::OsString>,
+) -> Result<(Config, SecretSource), Error> {
+    let (access_key_secret, source) = match secret {
+        None => (
+            Secret::new(emulator::DEMO_ACCESS_KEY_SECRET),
+            SecretSource::Demo,
+        ),
+        Some(raw) => match raw.into_string() {
+            Ok(raw) if !raw.is_empty() => (Secret::new(raw), SecretSource::Environment),
+            _ => {
+                return Err(Error::Usage(format!(
+                    "{} is set but empty or not UTF-8; unset it to use the demo pair",
+                    env::AICALL_EMULATOR_ACCESS_KEY_SECRET
+                )));
+            }
+        },
+    };
+    let access_key_id = match &args.access_key_id {
+        Some(id) if id.is_empty() => {
+            return Err(Error::Usage(
+                "`--access-key-id` must not be empty".to_owned(),
+            ));
+        }
+        Some(id) => id.clone(),
+        None => emulator::DEMO_ACCESS_KEY_ID.to_owned(),
+    };
+    let config = Config {
+        listen: args.listen,
+        state_file: args.state.clone(),
+        access_key_id,
+        access_key_secret,
+        max_page_size: args.max_page_size,
+        faults: Faults {
+            latency: std::time::Duration::from_millis(args.latency_ms),
+            throttle_every: args.throttle_every,
+            unavailable_every: args.unavailable_every,
+            drop_create_reply: args.drop_create_reply,
+        },
+        request_log: Some(RequestLog::new(|record| {
+            // A closed stderr must not stop the server.
+            let _ = writeln!(std::io::stderr().lock(), "{record}");
+        })),
+        ..Config::default()
+    };
+    Ok((config, source))
+}
+
+/// The three lines a script reads to find the emulator.
+fn banner(emulator: &Emulator, source: SecretSource) -> String {
+    let secret = match source {
+        SecretSource::Demo => emulator.access_key_secret().expose().to_owned(),
+        SecretSource::Environment => {
+            format!("{MASK} (from {})", env::AICALL_EMULATOR_ACCESS_KEY_SECRET)
+        }
+    };
+    format!(
+        "listening on {}\naccess key id: {}\naccess key secret: {secret}\n",
+        emulator.endpoint(),
+        emulator.access_key_id()
+    )
+}
+
+async fn serve(config: Config, source: SecretSource) -> Result<ExitStatus, Error> {
+    let emulator = Emulator::start(config).await?;
+    {
+        let mut stdout = std::io::stdout().lock();
+        stdout
+            .write_all(banner(&emulator, source).as_bytes())
+            .and_then(|()| stdout.flush())
+            .map_err(Error::Output)?;
+    }
+    wait_for_stop_signal().await?;
+    let _ = writeln!(std::io::stderr().lock(), "shutting down");
+    emulator.shutdown().await?;
+    Ok(ExitStatus::Success)
+}
+
+/// Ctrl-C, or SIGTERM where there is such a thing.
+async fn wait_for_stop_signal() -> Result<(), Error> {
+    #[cfg(unix)]
+    {
+        let mut terminate =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+                .map_err(Error::Runtime)?;
+        tokio::select! {
+            result = tokio::signal::ctrl_c() => result.map_err(Error::Runtime),
+            _ = terminate.recv() => Ok(()),
+        }
+    }
+    #[cfg(not(unix))]
+    {
+        tokio::signal::ctrl_c().await.map_err(Error::Runtime)
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use super::*;
+    use clap::Parser as _;
+
+    fn args(extra: &[&str]) -> EmulatorArgs {
+        let cli = crate::cli::Cli::parse_from(["aicall", "emulator"].iter().chain(extra));
+        match cli.command {
+            crate::cli::Command::Emulator(args) => args,
+            _ => unreachable!("parsed `emulator`"),
+        }
+    }
+
+    #[test]
+    fn the_demo_pair_by_default_and_the_environment_secret_otherwise() {
+        let (demo, source) = config(&args(&[]), None).unwrap();
+        assert_eq!(source, SecretSource::Demo);
+        assert_eq!(demo.access_key_id, emulator::DEMO_ACCESS_KEY_ID);
+        assert_eq!(
+            demo.access_key_secret.expose(),
+            emulator::DEMO_ACCESS_KEY_SECRET
+        );
+
+        let (mine, source) =
+            config(&args(&["--access-key-id", "mine"]), Some("s3cret".into())).unwrap();
+        assert_eq!(source, SecretSource::Environment);
+        assert_eq!(mine.access_key_id, "mine");
+        assert_eq!(mine.access_key_secret.expose(), "s3cret");
+        assert!(!format!("{mine:?}").contains("s3cret"));
+
+        assert!(matches!(
+            config(&args(&[]), Some("".into())),
+            Err(Error::Usage(_))
+        ));
+    }
+
+    #[test]
+    fn fault_periods_start_at_one() {
+        let parsed =
+            crate::cli::Cli::try_parse_from(["aicall", "emulator", "--throttle-every", "0"]);
+        assert!(parsed.is_err());
+    }
+
+    #[test]
+    fn fault_flags_reach_the_config() {
+        let (faulty, _) = config(
+            &args(&[
+                "--latency-ms",
+                "5",
+                "--throttle-every",
+                "3",
+                "--unavailable-every",
+                "4",
+                "--drop-create-reply",
+                "2",
+            ]),
+            None,
+        )
+        .unwrap();
+        assert_eq!(
+            faulty.faults,
+            Faults {
+                latency: std::time::Duration::from_millis(5),
+                throttle_every: Some(3),
+                unavailable_every: Some(4),
+                drop_create_reply: Some(2),
+            }
+        );
+    }
 }

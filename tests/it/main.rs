@@ -1,2 +1,7 @@
 //! Integration tests: the real `aicall` binary, and the real emulator on
 //! 127.0.0.1. One module per area.
+
+/// The emulator over raw signed HTTP, and the `aicall emulator` binary.
+mod emulator;
+/// The official Python SDK against the emulator, both signature modes.
+mod sdk;
