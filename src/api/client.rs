@@ -494,6 +494,9 @@ impl Client {
             .post(url)
             .header("x-acs-action", action.as_str())
             .header("x-acs-version", API_VERSION)
+            // As the SDK sends it (§1.2); hyper would otherwise send no
+            // length at all for an empty POST, which some proxies refuse.
+            .header(reqwest::header::CONTENT_LENGTH, "0")
             .body(Vec::new())
             .send()
             .await
@@ -705,4 +708,653 @@ fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
 
 fn seconds(duration: Duration) -> String {
     format!("{}s", duration.as_secs_f64())
+}
+
+#[allow(clippy::unwrap_used)]
+#[cfg(test)]
+mod tests {
+    //! Transport behaviour against a scripted HTTP server on 127.0.0.1:0:
+    //! each connection gets one reply (or none) chosen by a closure, so
+    //! lost replies, timeouts and shifting pages are deterministic.
+
+    use std::net::SocketAddr;
+    use std::sync::Mutex;
+    use std::sync::atomic::AtomicUsize;
+
+    use serde_json::json;
+    use tokio::io::{AsyncReadExt as _, AsyncWriteExt as _};
+    use tokio::net::{TcpListener, TcpStream};
+
+    use super::*;
+    use crate::api::sign;
+    use crate::api::types::{CallWindow, StartType, TaskSettings};
+    use crate::secret::Secret;
+
+    const SECRET: &str = "test/secret+with=chars";
+    const TOKEN: &str = "CAIS+sts/token=";
+
+    /// One request as the server saw it.
+    #[derive(Debug, Clone)]
+    struct Seen {
+        method: String,
+        path: String,
+        params: Vec<(String, String)>,
+        headers: Vec<(String, String)>,
+    }
+
+    impl Seen {
+        fn param(&self, name: &str) -> Option<&str> {
+            self.params
+                .iter()
+                .find(|(n, _)| n == name)
+                .map(|(_, v)| v.as_str())
+        }
+
+        fn header(&self, name: &str) -> Option<&str> {
+            self.headers
+                .iter()
+                .find(|(n, _)| n.eq_ignore_ascii_case(name))
+                .map(|(_, v)| v.as_str())
+        }
+    }
+
+    /// What the server does with one request.
+    enum Step {
+        Reply {
+            status: u16,
+            headers: Vec<(&'static str, String)>,
+            body: String,
+        },
+        /// Read the request, then close the connection unanswered.
+        Close,
+        /// Read the request and never answer.
+        Hang,
+    }
+
+    fn reply(status: u16, body: serde_json::Value) -> Step {
+        Step::Reply {
+            status,
+            headers: Vec::new(),
+            body: body.to_string(),
+        }
+    }
+
+    fn ok(data: serde_json::Value) -> Step {
+        reply(
+            200,
+            json!({"RequestId":"req-ok","Code":"OK","Success":true,"Message":"成功","Data":data}),
+        )
+    }
+
+    fn gateway(status: u16, code: &str) -> Step {
+        reply(
+            status,
+            json!({"RequestId":"req-err","HostId":"aiccs.aliyuncs.com","Code":code,"Message":"m"}),
+        )
+    }
+
+    type Handler = dyn Fn(usize, &Seen) -> Step + Send + Sync;
+
+    struct Server {
+        addr: SocketAddr,
+        seen: Arc<Mutex<Vec<Seen>>>,
+    }
+
+    impl Server {
+        /// Serves `handler(n, request)` for the n-th request (from 0).
+        async fn start(handler: impl Fn(usize, &Seen) -> Step + Send + Sync + 'static) -> Server {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            let addr = listener.local_addr().unwrap();
+            let seen = Arc::new(Mutex::new(Vec::new()));
+            let handler: Arc<Handler> = Arc::new(handler);
+            let count = Arc::new(AtomicUsize::new(0));
+            let log = seen.clone();
+            tokio::spawn(async move {
+                loop {
+                    let Ok((socket, _)) = listener.accept().await else {
+                        return;
+                    };
+                    let (handler, count, log) = (handler.clone(), count.clone(), log.clone());
+                    tokio::spawn(async move {
+                        serve_one(socket, &*handler, &count, &log).await;
+                    });
+                }
+            });
+            Server { addr, seen }
+        }
+
+        /// Answers the scripted steps in order.
+        async fn script(steps: Vec<Step>) -> Server {
+            let steps = Mutex::new(steps.into_iter().map(Some).collect::<Vec<_>>());
+            Server::start(move |n, _| {
+                steps.lock().unwrap()[n]
+                    .take()
+                    .expect("more requests than scripted steps")
+            })
+            .await
+        }
+
+        fn seen(&self) -> Vec<Seen> {
+            self.seen.lock().unwrap().clone()
+        }
+
+        fn client(&self, tweak: impl FnOnce(&mut ClientConfig)) -> Client {
+            let endpoint = Endpoint::parse(&format!("http://{}", self.addr)).unwrap();
+            let mut credentials = Credentials::new("testid", Secret::new(SECRET), "the test pair");
+            credentials.security_token = Some(Secret::new(TOKEN));
+            let mut config = ClientConfig::new(endpoint, credentials);
+            config.retry = RetryPolicy {
+                max_attempts: 4,
+                base_delay: Duration::from_millis(1),
+                max_delay: Duration::from_millis(5),
+                max_elapsed: Duration::from_secs(30),
+            };
+            config.rate_limit = None;
+            config.request_timeout = Duration::from_secs(5);
+            tweak(&mut config);
+            Client::new(config).unwrap()
+        }
+    }
+
+    async fn serve_one(
+        mut socket: TcpStream,
+        handler: &Handler,
+        count: &AtomicUsize,
+        log: &Mutex<Vec<Seen>>,
+    ) {
+        let mut head = Vec::new();
+        let mut buf = [0u8; 4096];
+        while !head.windows(4).any(|w| w == b"\r\n\r\n") {
+            match socket.read(&mut buf).await {
+                Ok(0) | Err(_) => return,
+                Ok(n) => head.extend_from_slice(&buf[..n]),
+            }
+        }
+        let text = String::from_utf8_lossy(&head).into_owned();
+        let mut lines = text.split("\r\n");
+        let mut request_line = lines.next().unwrap().split(' ');
+        let method = request_line.next().unwrap().to_owned();
+        let target = request_line.next().unwrap();
+        let (path, query) = target.split_once('?').unwrap_or((target, ""));
+        let seen = Seen {
+            method,
+            path: path.to_owned(),
+            params: form_urlencoded::parse(query.as_bytes())
+                .into_owned()
+                .collect(),
+            headers: lines
+                .take_while(|l| !l.is_empty())
+                .filter_map(|l| l.split_once(':'))
+                .map(|(n, v)| (n.trim().to_owned(), v.trim().to_owned()))
+                .collect(),
+        };
+        let n = count.fetch_add(1, Ordering::SeqCst);
+        let step = handler(n, &seen);
+        log.lock().unwrap().push(seen);
+        match step {
+            Step::Reply {
+                status,
+                headers,
+                body,
+            } => {
+                let mut out = format!(
+                    "HTTP/1.1 {status} X\r\ncontent-type: application/json;charset=utf-8\r\n\
+                     content-length: {}\r\nconnection: close\r\n",
+                    body.len()
+                );
+                for (name, value) in headers {
+                    out.push_str(&format!("{name}: {value}\r\n"));
+                }
+                out.push_str("\r\n");
+                out.push_str(&body);
+                let _ = socket.write_all(out.as_bytes()).await;
+                let _ = socket.shutdown().await;
+            }
+            Step::Close => drop(socket),
+            Step::Hang => {
+                // Keep the connection open until the client gives up.
+                let _ = socket.read(&mut buf).await;
+            }
+        }
+    }
+
+    fn create_request(name: &str) -> CreateTask {
+        CreateTask {
+            agent_id: Some("1180123456789012345".to_owned()),
+            application_code: None,
+            settings: TaskSettings::new(
+                name,
+                StartType::Immediate,
+                vec!["MONDAY".to_owned()],
+                vec![CallWindow::new("09:00:00", "12:00:00")],
+            ),
+        }
+    }
+
+    fn id(digits: &str) -> TaskId {
+        TaskId::new(digits).unwrap()
+    }
+
+    /// Everything an error shows a person or a log.
+    fn shown(err: &ApiError) -> String {
+        let mut text = format!("{err}\n{err:?}\n{:?}", err.hint());
+        let mut source = std::error::Error::source(err);
+        while let Some(cause) = source {
+            text.push_str(&format!("\n{cause}"));
+            source = cause.source();
+        }
+        text
+    }
+
+    fn assert_no_secret(text: &str) {
+        for secret in [SECRET, TOKEN] {
+            for form in [
+                secret.to_owned(),
+                sign::percent_encode(secret),
+                crate::api::request::form_encode(secret),
+            ] {
+                assert!(!text.contains(&form), "`{form}` leaked into:\n{text}");
+            }
+        }
+    }
+
+    #[test]
+    fn an_https_client_builds_with_the_system_roots() {
+        let credentials = Credentials::new("id", Secret::new(SECRET), "test");
+        let client = Client::new(ClientConfig::new(Endpoint::default(), credentials)).unwrap();
+        assert_eq!(client.endpoint().to_string(), "https://aiccs.aliyuncs.com");
+    }
+
+    #[tokio::test]
+    async fn a_request_is_a_signed_post_with_an_empty_body() {
+        let server = Server::script(vec![ok(json!(true))]).await;
+        let client = server.client(|_| {});
+        client.start_task(&id("1187654321098765432")).await.unwrap();
+        let seen = &server.seen()[0];
+        assert_eq!((seen.method.as_str(), seen.path.as_str()), ("POST", "/"));
+        assert_eq!(seen.header("content-length"), Some("0"));
+        assert_eq!(seen.header("x-acs-action"), Some("StartAiCallTask"));
+        assert_eq!(seen.header("x-acs-version"), Some("2019-10-15"));
+        assert!(seen.header("user-agent").unwrap().starts_with("aicall/"));
+        assert_eq!(seen.param("TaskId"), Some("1187654321098765432"));
+        assert_eq!(seen.param("SecurityToken"), Some(TOKEN));
+        assert_eq!(seen.param("Format"), Some("json"));
+        let timestamp = seen.param("Timestamp").unwrap();
+        assert!(
+            timestamp.ends_with('Z') && timestamp.len() == 20,
+            "{timestamp}"
+        );
+        assert_signed(seen);
+    }
+
+    /// Recomputes the V1 signature the way a server would (§2.5 step 2).
+    fn assert_signed(seen: &Seen) {
+        let unsigned: Vec<(&str, &str)> = seen
+            .params
+            .iter()
+            .filter(|(n, _)| n != "Signature")
+            .map(|(n, v)| (n.as_str(), v.as_str()))
+            .collect();
+        let expected = sign::v1_signature(
+            SECRET,
+            &sign::v1_string_to_sign(&seen.method, unsigned.iter().copied()),
+        );
+        assert_eq!(seen.param("Signature"), Some(expected.as_str()));
+    }
+
+    #[tokio::test]
+    async fn unavailable_and_throttled_replies_are_retried_with_fresh_nonces() {
+        let server = Server::script(vec![
+            gateway(503, "ServiceUnavailable"),
+            gateway(400, "Throttling.User"),
+            gateway(400, "SignatureNonceUsed"),
+            ok(json!(118700000000000001u64)),
+        ])
+        .await;
+        let client = server.client(|_| {});
+        // A create may be retried: none of these replies executed it.
+        let created = client.create_task(&create_request("外呼 a")).await.unwrap();
+        assert_eq!(created, id("118700000000000001"));
+        let seen = server.seen();
+        assert_eq!(seen.len(), 4);
+        let nonces: HashSet<&str> = seen
+            .iter()
+            .map(|s| s.param("SignatureNonce").unwrap())
+            .collect();
+        assert_eq!(nonces.len(), 4, "a nonce was reused");
+        seen.iter().for_each(assert_signed);
+        let stats = client.stats();
+        assert_eq!(stats.requests, 4);
+        assert_eq!(stats.by_action[&Action::CreateAiCallTask], 4);
+        assert_eq!((stats.retries, stats.throttled), (3, 1));
+    }
+
+    #[tokio::test]
+    async fn retry_after_is_waited_for() {
+        let server = Server::script(vec![
+            Step::Reply {
+                status: 400,
+                headers: vec![("x-acs-retry-after", "150".to_owned())],
+                body: json!({"Code":"Throttling.User","Message":"slow down"}).to_string(),
+            },
+            ok(json!({"PageNo":1,"PageSize":20,"Total":0,"List":[]})),
+        ])
+        .await;
+        let client = server.client(|_| {});
+        let started = Instant::now();
+        client.query_task_page(&PageQuery::default()).await.unwrap();
+        assert!(started.elapsed() >= Duration::from_millis(150));
+        assert_eq!(client.stats().throttled, 1);
+    }
+
+    #[tokio::test]
+    async fn create_is_never_resent_after_its_connection_drops() {
+        let server = Server::script(vec![Step::Close]).await;
+        let client = server.client(|_| {});
+        let err = client
+            .create_task(&create_request("续费提醒"))
+            .await
+            .unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert_eq!(server.seen().len(), 1, "the create was sent again");
+        let ApiError::OutcomeUnknown { subject, cause, .. } = &err else {
+            unreachable!()
+        };
+        assert_eq!(subject.as_deref(), Some("续费提醒"));
+        assert!(matches!(cause.as_deref(), Some(ApiError::ReplyLost { .. })));
+        assert!(err.to_string().starts_with(
+            "the outcome of `CreateAiCallTask` for `续费提醒` is unknown: the request was sent, then"
+        ));
+        assert!(err.hint().unwrap().contains("exact name"));
+        assert_eq!(client.stats().outcome_unknown, 1);
+    }
+
+    #[tokio::test]
+    async fn create_after_an_internal_error_is_outcome_unknown() {
+        for step in [gateway(500, "InternalError"), gateway(502, "BadGateway")] {
+            let server = Server::script(vec![step]).await;
+            let client = server.client(|_| {});
+            let err = client.create_task(&create_request("x")).await.unwrap_err();
+            assert!(err.is_outcome_unknown(), "{err:?}");
+            assert_eq!(server.seen().len(), 1);
+        }
+    }
+
+    #[tokio::test]
+    async fn create_timing_out_after_sending_is_outcome_unknown() {
+        let server = Server::script(vec![Step::Hang]).await;
+        let client = server.client(|c| c.request_timeout = Duration::from_millis(200));
+        let err = client.create_task(&create_request("x")).await.unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert!(
+            err.to_string().contains("no complete reply within 0.2s"),
+            "{err}"
+        );
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn queries_are_retried_after_lost_replies() {
+        let server = Server::script(vec![
+            Step::Close,
+            gateway(500, "InternalError"),
+            ok(json!({"TaskId":"118700000000000001","TaskName":"a"})),
+        ])
+        .await;
+        let client = server.client(|_| {});
+        let detail = client.task_detail(&id("118700000000000001")).await.unwrap();
+        assert_eq!(detail.task_name.as_deref(), Some("a"));
+        assert_eq!(server.seen().len(), 3);
+    }
+
+    #[tokio::test]
+    async fn a_start_retried_after_a_lost_reply_then_refused_is_reported_honestly() {
+        let server = Server::script(vec![
+            Step::Close,
+            reply(
+                200,
+                json!({"RequestId":"r2","Code":"InvalidTaskStatus","Success":false,"Message":"running"}),
+            ),
+        ])
+        .await;
+        let client = server.client(|_| {});
+        let err = client
+            .start_task(&id("118700000000000001"))
+            .await
+            .unwrap_err();
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert_eq!(err.code(), Some("InvalidTaskStatus"));
+        assert!(err.to_string().contains("probably took effect"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn final_failures_are_not_retried() {
+        let server = Server::script(vec![gateway(400, "SignatureDoesNotMatch")]).await;
+        let client = server.client(|_| {});
+        let err = client.stop_task(&id("1")).await.unwrap_err();
+        assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+        assert!(err.hint().unwrap().contains("AccessKey secret"));
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn retries_stop_at_the_attempt_bound() {
+        let server = Server::start(|_, _| gateway(503, "ServiceUnavailable")).await;
+        let client = server.client(|c| c.retry.max_attempts = 3);
+        let err = client
+            .query_task_page(&PageQuery::default())
+            .await
+            .unwrap_err();
+        let ApiError::RetriesExhausted { attempts, last, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(*attempts, 3);
+        assert_eq!(last.code(), Some("ServiceUnavailable"));
+        assert_eq!(server.seen().len(), 3);
+        assert!(!err.is_outcome_unknown());
+    }
+
+    #[tokio::test]
+    async fn retries_stop_at_the_time_bound() {
+        let server = Server::start(|_, _| gateway(503, "ServiceUnavailable")).await;
+        let client = server.client(|c| {
+            c.retry = RetryPolicy {
+                max_attempts: 100,
+                base_delay: Duration::from_millis(40),
+                max_delay: Duration::from_millis(40),
+                max_elapsed: Duration::from_millis(100),
+            }
+        });
+        let started = Instant::now();
+        let err = client.stop_task(&id("1")).await.unwrap_err();
+        assert!(matches!(err, ApiError::RetriesExhausted { .. }), "{err:?}");
+        assert!(started.elapsed() < Duration::from_secs(5));
+        assert!(server.seen().len() < 100);
+    }
+
+    #[tokio::test]
+    async fn a_refused_connection_is_definite_even_for_a_create() {
+        let addr = {
+            let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+            listener.local_addr().unwrap()
+        };
+        let server = Server {
+            addr,
+            seen: Arc::default(),
+        };
+        let client = server.client(|c| c.retry.max_attempts = 2);
+        let err = client.create_task(&create_request("x")).await.unwrap_err();
+        assert!(!err.is_outcome_unknown(), "{err:?}");
+        let ApiError::RetriesExhausted { last, attempts, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(*attempts, 2);
+        assert!(matches!(**last, ApiError::Transport { .. }), "{last:?}");
+        assert!(last.to_string().starts_with(&format!(
+            "cannot reach `http://{addr}` for `CreateAiCallTask`: "
+        )));
+    }
+
+    #[tokio::test]
+    async fn redirects_are_not_followed() {
+        let server = Server::script(vec![Step::Reply {
+            status: 302,
+            headers: vec![("location", "http://127.0.0.1:1/".to_owned())],
+            body: String::new(),
+        }])
+        .await;
+        let client = server.client(|_| {});
+        let err = client
+            .query_task_page(&PageQuery::default())
+            .await
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                ApiError::Decode {
+                    http_status: 302,
+                    ..
+                }
+            ),
+            "{err:?}"
+        );
+        assert_eq!(server.seen().len(), 1);
+    }
+
+    #[tokio::test]
+    async fn secrets_never_appear_in_errors_or_debug_output() {
+        let echo = format!(
+            "server string to sign is:POST&%2F&SecurityToken%3D{}",
+            sign::percent_encode(&sign::percent_encode(TOKEN))
+        );
+        let server = Server::script(vec![
+            reply(400, json!({"Code":"SignatureDoesNotMatch","Message":echo})),
+            Step::Close,
+            Step::Hang,
+            reply(200, json!({"Success":false,"Code":"X","Message":SECRET,"AccessDeniedDetail":{"k":TOKEN}})),
+            Step::Reply {
+                status: 502,
+                headers: Vec::new(),
+                body: format!("<html>{SECRET} {TOKEN}</html>"),
+            },
+        ])
+        .await;
+        let client = server.client(|c| {
+            c.retry = RetryPolicy::none();
+            c.request_timeout = Duration::from_millis(200);
+        });
+        let mut text = format!(
+            "{client:?}\n{:?}\n{}",
+            client.credentials(),
+            client.credentials().source
+        );
+        text.push_str(&format!(
+            "{:?}",
+            ClientConfig::new(Endpoint::default(), client.credentials().clone())
+        ));
+        for _ in 0..5 {
+            let err = client.create_task(&create_request("x")).await.unwrap_err();
+            text.push_str(&shown(&err));
+        }
+        assert_no_secret(&text);
+        assert!(
+            text.contains("****"),
+            "the masked value should show where the secret was"
+        );
+    }
+
+    /// A fake account: `(id, name)` newest first, paged like §7 says.
+    fn account_page(tasks: &[(u64, String)], seen: &Seen) -> Step {
+        let page_no: usize = seen.param("PageNo").unwrap_or("1").parse().unwrap();
+        let page_size: usize = seen.param("PageSize").unwrap_or("20").parse().unwrap();
+        let filter = seen.param("TaskName").map(str::to_lowercase);
+        let matching: Vec<_> = tasks
+            .iter()
+            .filter(|(_, name)| {
+                filter
+                    .as_ref()
+                    .is_none_or(|f| name.to_lowercase().contains(f))
+            })
+            .collect();
+        let list: Vec<_> = matching
+            .iter()
+            .skip((page_no - 1) * page_size)
+            .take(page_size)
+            .map(|(id, name)| json!({"TaskId": id.to_string(), "TaskName": name, "Status": 1}))
+            .collect();
+        ok(json!({"PageNo":page_no,"PageSize":page_size,"Total":matching.len(),"List":list}))
+    }
+
+    fn numbered(count: u64) -> Vec<(u64, String)> {
+        (0..count)
+            .rev()
+            .map(|i| (118_700_000_000_000_001 + i, format!("task-{i}")))
+            .collect()
+    }
+
+    #[tokio::test]
+    async fn listing_reads_each_page_once() {
+        for (count, expected_requests) in [(0, 1), (7, 1), (10, 1), (95, 10), (100, 10)] {
+            let tasks = numbered(count);
+            let server = Server::start(move |_, seen| account_page(&tasks, seen)).await;
+            let client = server.client(|_| {});
+            let listed = client.list_all_tasks(10, 4).await.unwrap();
+            assert_eq!(listed.len() as u64, count);
+            assert_eq!(server.seen().len(), expected_requests, "{count} tasks");
+            let ids: HashSet<_> = listed.iter().map(|t| t.task_id.clone()).collect();
+            assert_eq!(ids.len() as u64, count);
+        }
+    }
+
+    #[tokio::test]
+    async fn listing_survives_tasks_created_while_paging() {
+        let tasks = Arc::new(Mutex::new(numbered(50)));
+        let original: HashSet<TaskId> = numbered(50)
+            .iter()
+            .map(|(id, _)| TaskId::from(*id))
+            .collect();
+        let account = tasks.clone();
+        let server = Server::start(move |n, seen| {
+            let mut tasks = account.lock().unwrap();
+            if n == 1 {
+                // Three creates land after page 1 was read: every later
+                // page shifts by three.
+                for i in 0..3 {
+                    tasks.insert(0, (119_000_000_000_000_000 + i, format!("new-{i}")));
+                }
+            }
+            account_page(&tasks, seen)
+        })
+        .await;
+        let client = server.client(|_| {});
+        let listed = client.list_all_tasks(10, 3).await.unwrap();
+        let ids: Vec<TaskId> = listed.iter().map(|t| t.task_id.clone()).collect();
+        let unique: HashSet<TaskId> = ids.iter().cloned().collect();
+        assert_eq!(unique.len(), ids.len(), "a task was listed twice");
+        assert!(
+            original.is_subset(&unique),
+            "a task that existed all along was missed"
+        );
+    }
+
+    #[tokio::test]
+    async fn find_by_name_is_exact_over_a_fuzzy_filter() {
+        let mut tasks = numbered(30);
+        for (i, name) in ["a", "A", "ab", "ba", "b"].into_iter().enumerate() {
+            tasks.insert(0, (119_000_000_000_000_000 + i as u64, name.to_owned()));
+        }
+        let server = Server::start(move |_, seen| account_page(&tasks, seen)).await;
+        let client = server.client(|_| {});
+        let found = client.find_tasks_named("a", 2).await.unwrap();
+        assert_eq!(found.len(), 1);
+        assert_eq!(found[0].task_name.as_deref(), Some("a"));
+        // "a" matches a, A, ab, ba and task-*: every page was read.
+        assert!(
+            server
+                .seen()
+                .iter()
+                .all(|s| s.param("TaskName") == Some("a"))
+        );
+        assert!(client.find_tasks_named("c", 2).await.unwrap().is_empty());
+    }
 }

@@ -511,7 +511,7 @@ fn parse_ini(text: &str) -> Result<IniSections, usize> {
 #[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
-    use std::collections::HashMap;
+    use std::collections::{HashMap, HashSet};
 
     use super::*;
 
@@ -882,6 +882,48 @@ access_key_secret = bar
         assert_eq!(parse_ini("key = value\n"), Err(1));
         assert_eq!(parse_ini("[a]\n[b\n"), Err(2));
         assert_eq!(parse_ini("[a]\nno separator\n"), Err(2));
+    }
+
+    /// Every error and every found value, formatted every way, with the
+    /// secret and token planted in the files and variables they came from.
+    #[test]
+    fn secrets_never_appear_in_errors_or_credentials() {
+        let bad_ini = format!("[default]\naccess_key_secret = {SECRET}\n{SECRET}\n");
+        let worlds = [
+            World::new().set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET),
+            World::new().set("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN),
+            World::new().file(".aliyun/config.json/x", "{}"),
+            World::new().file(".aliyun/config.json", &format!("{{\"s\":\"{SECRET}\"")),
+            World::new().file(".alibabacloud/credentials.ini", &bad_ini),
+            World::new().file(".aliyun/config.json", &cli_config("half")),
+            World::new().file(".aliyun/config.json", &cli_config("role")),
+            World::new().file(".alibabacloud/credentials.ini", INI),
+            World::new().set("ALIBABA_CLOUD_CREDENTIALS_FILE", "/nonexistent"),
+            World::new().set("ACCESS_KEY_ID", SECRET),
+            World::new().file(".aliyun/config.json", &cli_config("sts")),
+            World::new()
+                .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv00000001")
+                .set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+                .set("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN),
+        ];
+        let mut variants = HashSet::new();
+        for world in &worlds {
+            for profile in [None, Some("role")] {
+                let text = match world.load(profile) {
+                    Ok(found) => format!("{found:?} {} {}", found.source, found.key_hint()),
+                    Err(err) => {
+                        variants.insert(std::mem::discriminant(&err));
+                        let mut text = format!("{err} {err:?} {:?}", err.hint());
+                        if let Some(source) = std::error::Error::source(&err) {
+                            text.push_str(&source.to_string());
+                        }
+                        text
+                    }
+                };
+                assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
+            }
+        }
+        assert_eq!(variants.len(), 9, "every CredentialsError variant is covered");
     }
 
     #[test]
