@@ -923,7 +923,11 @@ access_key_secret = bar
                 assert!(!text.contains(SECRET) && !text.contains(TOKEN), "{text}");
             }
         }
-        assert_eq!(variants.len(), 9, "every CredentialsError variant is covered");
+        assert_eq!(
+            variants.len(),
+            9,
+            "every CredentialsError variant is covered"
+        );
     }
 
     #[test]
