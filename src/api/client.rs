@@ -259,7 +259,9 @@ impl Client {
     /// created meanwhile shift later items onto later pages, so tasks are
     /// de-duplicated by ID, and reading goes on one page at a time while
     /// fewer than `Total` distinct tasks are held and no page came back
-    /// short. `filter`'s `PageNo` and `PageSize` are ignored.
+    /// short. If the service serves smaller pages than asked (its maximum
+    /// is undocumented), the size it serves is used instead.
+    /// `filter`'s `PageNo` and `PageSize` are ignored.
     pub async fn list_tasks(
         &self,
         filter: &PageQuery,
@@ -267,12 +269,23 @@ impl Client {
         parallelism: usize,
     ) -> Result<Vec<TaskSummary>, ApiError> {
         let page_size = page_size.max(1);
-        let mut listing = Listing::new(page_size);
         let first = self.page(filter, 1, page_size).await?;
+        // The real maximum PageSize is undocumented (§3.3). A service that
+        // serves fewer rows than asked, without saying so, would make every
+        // page look "short"; measure the page size it actually uses.
+        let served = u32::try_from(first.list.len()).unwrap_or(u32::MAX);
+        let mut effective = first
+            .page_size
+            .filter(|&size| size > 0 && size < page_size)
+            .unwrap_or(page_size);
+        if served > 0 && served < effective && first.total.is_some_and(|t| u64::from(served) < t) {
+            effective = served;
+        }
+        let mut listing = Listing::new(effective);
         listing.add(first);
         let mut next_page = 2;
         if let (false, Some(total)) = (listing.short_page_seen, listing.total) {
-            let last = u32::try_from(total.div_ceil(u64::from(page_size))).unwrap_or(u32::MAX);
+            let last = u32::try_from(total.div_ceil(u64::from(effective))).unwrap_or(u32::MAX);
             if last >= 2 {
                 for page in self
                     .pages(filter, 2..=last, page_size, parallelism.max(1))
@@ -446,7 +459,12 @@ impl Client {
                     .throttled
                     .fetch_add(1, Ordering::Relaxed);
             }
-            let delay = retry_after.unwrap_or_else(|| policy.backoff(attempt, fastrand::f64()));
+            let mut delay = retry_after.unwrap_or_else(|| policy.backoff(attempt, fastrand::f64()));
+            if throttled {
+                // Full jitter may draw almost nothing; a pause that holds
+                // every caller should at least be noticeable.
+                delay = delay.max(policy.base_delay);
+            }
             let elapsed = started.elapsed();
             if policy.max_attempts <= 1 {
                 return Err(self.conclude(action, subject, error, ambiguous_earlier));
@@ -1304,6 +1322,34 @@ mod tests {
             let ids: HashSet<_> = listed.iter().map(|t| t.task_id.clone()).collect();
             assert_eq!(ids.len() as u64, count);
         }
+    }
+
+    #[tokio::test]
+    async fn listing_adapts_to_a_service_serving_smaller_pages_than_asked() {
+        let tasks = numbered(23);
+        let server = Server::start(move |_, seen| {
+            // Serves at most 4 rows a page but echoes the PageSize asked.
+            let mut clamped = seen.clone();
+            let asked = seen.param("PageSize").unwrap().to_owned();
+            clamped.params.retain(|(n, _)| n != "PageSize");
+            clamped.params.push(("PageSize".to_owned(), "4".to_owned()));
+            let Step::Reply { body, .. } = account_page(&tasks, &clamped) else {
+                unreachable!()
+            };
+            ok(serde_json::from_str::<Value>(&body).unwrap()["Data"]
+                .as_object()
+                .map(|data| {
+                    let mut data = data.clone();
+                    data.insert("PageSize".to_owned(), json!(asked.parse::<u32>().unwrap()));
+                    Value::Object(data)
+                })
+                .unwrap())
+        })
+        .await;
+        let client = server.client(|_| {});
+        let listed = client.list_all_tasks(10, 3).await.unwrap();
+        assert_eq!(listed.len(), 23);
+        assert_eq!(server.seen().len(), 6);
     }
 
     #[tokio::test]
