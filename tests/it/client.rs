@@ -171,7 +171,10 @@ async fn every_operation_round_trips_exactly() {
     assert!(!err.is_outcome_unknown());
 
     let stats = client.stats();
-    assert_eq!((stats.retries, stats.throttled, stats.outcome_unknown), (0, 0, 0));
+    assert_eq!(
+        (stats.retries, stats.throttled, stats.outcome_unknown),
+        (0, 0, 0)
+    );
     emu.shutdown().await.unwrap();
 }
 
@@ -212,7 +215,11 @@ async fn paging_reads_every_task_once_in_the_fewest_requests() {
         // Newest first, as the service lists them.
         assert!(listed.windows(2).all(|w| w[0].task_id > w[1].task_id));
         let expected_requests = 250u64.div_ceil(u64::from(page_size));
-        assert_eq!(client.stats().requests, expected_requests, "page size {page_size}");
+        assert_eq!(
+            client.stats().requests,
+            expected_requests,
+            "page size {page_size}"
+        );
     }
 }
 
@@ -232,7 +239,16 @@ async fn a_page_size_above_the_emulators_cap_is_refused_not_clamped() {
         .await
         .unwrap_err();
     assert_eq!(err.code(), Some("InvalidParameter"));
-    assert!(matches!(err, ApiError::Service { http_status: 400, .. }), "{err:?}");
+    assert!(
+        matches!(
+            err,
+            ApiError::Service {
+                http_status: 400,
+                ..
+            }
+        ),
+        "{err:?}"
+    );
     assert!(client.list_all_tasks(101, 2).await.is_err());
 }
 
@@ -324,7 +340,10 @@ async fn an_unknown_key_names_the_credential_source() {
     let err = client.list_all_tasks(50, 2).await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidAccessKeyId.NotFound"));
     let hint = err.hint().unwrap();
-    assert!(hint.contains("ALIBABA_CLOUD_ACCESS_KEY_ID") && hint.contains("…9876"), "{hint}");
+    assert!(
+        hint.contains("ALIBABA_CLOUD_ACCESS_KEY_ID") && hint.contains("…9876"),
+        "{hint}"
+    );
 }
 
 #[tokio::test]
