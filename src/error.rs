@@ -6,6 +6,8 @@
 
 use std::io;
 
+use crate::api::{ApiError, CredentialsError, EndpointError};
+
 /// Why a command could not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -24,11 +26,38 @@ pub enum Error {
     /// The emulator could not start or stop cleanly.
     #[error(transparent)]
     Emulator(#[from] crate::emulator::EmulatorError),
+
+    /// An API call failed (boxed: `ApiError` holds many facts).
+    #[error(transparent)]
+    Api(#[from] Box<ApiError>),
+
+    /// No usable credentials.
+    #[error(transparent)]
+    Credentials(#[from] CredentialsError),
+
+    /// The endpoint is refused by the endpoint policy.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
+}
+
+impl From<ApiError> for Error {
+    fn from(err: ApiError) -> Error {
+        Error::Api(Box::new(err))
+    }
 }
 
 impl Error {
     /// Whether this is a closed pipe (`aicall plan | head`), which ends quietly.
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(err) if err.kind() == io::ErrorKind::BrokenPipe)
+    }
+
+    /// What the user can do about it, for a `hint:` line after the causes.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            Error::Api(err) => err.as_ref().hint(),
+            Error::Credentials(err) => err.hint(),
+            _ => None,
+        }
     }
 }

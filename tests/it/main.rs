@@ -2,6 +2,7 @@
 //! 127.0.0.1. One module per area.
 
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
+mod client;
 mod emulator;
 /// The official Python SDK against the emulator, both signature modes.
 mod sdk;
