@@ -6,6 +6,8 @@
 
 use std::io;
 
+use crate::manifest::ManifestError;
+
 /// Why a command could not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
@@ -20,6 +22,20 @@ pub enum Error {
     /// The async runtime could not start.
     #[error("cannot start the async runtime")]
     Runtime(#[source] io::Error),
+}
+
+/// Manifest paths that name nothing to check are a usage error (exit 2):
+/// the facts stay in [`ManifestError`], `main` only needs the sentence.
+impl From<ManifestError> for Error {
+    fn from(err: ManifestError) -> Error {
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Error::Usage(message)
+    }
 }
 
 impl Error {
