@@ -691,7 +691,8 @@ impl Problem {
             Problem::TimeFormat { .. } => {
                 "write `HH:MM` or `HH:MM:SS` with two digits each, e.g. `09:00`".to_owned()
             }
-            Problem::WindowOrder { .. } => {
+            // `HH:MM:SS` strings compare like the times they are.
+            Problem::WindowOrder { start, end } if end < start => {
                 "a window cannot cross midnight: split it into two windows".to_owned()
             }
             Problem::DuplicateName { .. } => {
@@ -818,7 +819,10 @@ impl fmt::Display for Problem {
                 write!(f, "`{field}` must be a time of day, found `{found}`")
             }
             Problem::WindowOrder { start, end } => {
-                write!(f, "call window `{start}-{end}` ends before it starts")
+                write!(
+                    f,
+                    "call window `{start}-{end}` does not end after it starts"
+                )
             }
             Problem::WindowOverlap { window, other } => {
                 write!(f, "call window `{window}` overlaps `{other}`")

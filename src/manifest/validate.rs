@@ -93,6 +93,9 @@ pub struct Checker<'f, 'o> {
     id: FileId,
     path: &'f Path,
     out: &'o mut Vec<Diagnostic>,
+    /// Keys offered as "did you mean" in the current document (defaults)
+    /// and task: a misspelt key is not reported a second time as missing.
+    suggested: Vec<&'static str>,
 }
 
 impl<'f, 'o> Checker<'f, 'o> {
@@ -103,6 +106,7 @@ impl<'f, 'o> Checker<'f, 'o> {
             id,
             path: file.path(),
             out,
+            suggested: Vec::new(),
         }
     }
 
@@ -113,6 +117,7 @@ impl<'f, 'o> Checker<'f, 'o> {
     /// Checks one document; `None` when it is empty (no content at all).
     pub fn document(&mut self, document: &Document<'_>) -> Option<Vec<Found>> {
         let root = document.root.as_ref()?;
+        self.suggested.clear();
         let entries = match &root.kind {
             NodeKind::Mapping(entries) => entries,
             NodeKind::Invalid => return Some(Vec::new()),
@@ -213,6 +218,18 @@ impl<'f, 'o> Checker<'f, 'o> {
     }
 
     fn task(&mut self, node: &Node<'_>, defaults: &Fields, document: usize) -> Option<Found> {
+        let suggested = self.suggested.len();
+        let found = self.task_fields(node, defaults, document);
+        self.suggested.truncate(suggested);
+        found
+    }
+
+    fn task_fields(
+        &mut self,
+        node: &Node<'_>,
+        defaults: &Fields,
+        document: usize,
+    ) -> Option<Found> {
         let entries = match &node.kind {
             NodeKind::Mapping(entries) => entries,
             NodeKind::Invalid => return None,
@@ -310,6 +327,7 @@ impl<'f, 'o> Checker<'f, 'o> {
         match slot {
             Slot::Set(value) => Some(value),
             Slot::Invalid => None,
+            Slot::Absent if self.suggested.contains(&field) => None,
             Slot::Absent => {
                 self.report(
                     at,
@@ -404,6 +422,7 @@ impl<'f, 'o> Checker<'f, 'o> {
         } else {
             suggest(text, allowed)
         };
+        self.suggested.extend(suggestion);
         self.report(
             first_line(entry.key.span, self.file),
             Problem::UnknownKey {
@@ -496,6 +515,10 @@ impl<'f, 'o> Checker<'f, 'o> {
     }
 
     fn name(&mut self, node: &Node<'_>) -> Option<(String, Span)> {
+        if node.is_null() {
+            self.report(node.span, Problem::EmptyName);
+            return None;
+        }
         let name = self.string(node, "name")?;
         if name.is_empty() {
             self.report(node.span, Problem::EmptyName);

@@ -635,7 +635,7 @@ pub fn describe(node: &Node<'_>, file: &SourceFile) -> String {
         NodeKind::Scalar(scalar) => {
             let shown = shown(node, scalar, file);
             match scalar.resolve() {
-                Resolved::Null if scalar.text.is_empty() => "nothing".to_owned(),
+                Resolved::Null if shown.is_empty() => "nothing".to_owned(),
                 Resolved::Null => format!("null `{shown}`"),
                 Resolved::Bool => format!("`{shown}`"),
                 Resolved::Int | Resolved::Float => format!("a number `{shown}`"),

@@ -175,8 +175,10 @@ fn render_one(out: &mut String, diagnostic: &Diagnostic, sources: &Sources, styl
     let file = sources.get(diagnostic.file);
     let name = path(sources, diagnostic.file);
     match diagnostic.span {
+        // A problem with the whole file is put at its start, so that every
+        // diagnostic reads `file:line:column` for editors and CI.
         None => {
-            let _ = writeln!(out, "{pad}{} {name}", style.paint(Paint::Dim, "-->"));
+            let _ = writeln!(out, "{pad}{} {name}:1:1", style.paint(Paint::Dim, "-->"));
         }
         Some(span) => {
             let _ = writeln!(
