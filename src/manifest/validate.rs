@@ -976,3 +976,334 @@ fn unquote(written: &str) -> String {
         written.to_owned()
     }
 }
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::manifest::load::{Loaded, load_texts};
+    use crate::manifest::model::{RetryReason, Start, Weekday};
+
+    /// The header of a valid document; tests append tasks or override.
+    const HEAD: &str = "version: 1
+defaults:
+  agentId: \"118012345678901234\"
+  virtualNumber: \"0327121220001\"
+  callDays: [MONDAY]
+  callWindows: [{ start: \"09:00\", end: \"12:00\" }]
+  start: immediate
+tasks:
+";
+
+    fn env(name: &str) -> Option<String> {
+        match name {
+            "CPS" => Some("40".to_owned()),
+            "AGENT" => Some("0011".to_owned()),
+            _ => None,
+        }
+    }
+
+    fn load(text: &str) -> Loaded {
+        load_texts(vec![("t.yaml".into(), text.to_owned())], &env)
+    }
+
+    /// Asserts the exact diagnostics: code, line, column, length.
+    #[track_caller]
+    fn problems(text: &str, expected: &[(&str, u32, u32, usize)]) {
+        let loaded = load(text);
+        let actual: Vec<(&str, u32, u32, usize)> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| {
+                let span = d.span.unwrap_or_default();
+                (d.code(), span.line, span.column, span.len)
+            })
+            .collect();
+        assert_eq!(actual, expected, "{:#?}", loaded.diagnostics);
+    }
+
+    fn task(fields: &str) -> String {
+        format!("{HEAD}  - name: t\n{fields}")
+    }
+
+    #[test]
+    fn a_valid_task_becomes_a_spec_with_canonical_lists() {
+        let loaded = load(&format!(
+            "{HEAD}  - name: 续费
+    start: {{ at: \"2030-12-01T09:00:00+08:00\" }}
+    concurrency: ${{CPS}}
+    callDays: [SUNDAY, MONDAY, WEDNESDAY]
+    callWindows:
+      - {{ start: \"14:00\", end: \"18:00:30\" }}
+      - {{ start: \"09:00\", end: \"12:00\" }}
+    retry: {{ reasons: [NO_ANSWER, CALL_REJECTED], times: 3, intervalMinutes: 720 }}
+"
+        ));
+        assert_eq!(loaded.error_count(), 0, "{:#?}", loaded.diagnostics);
+        let spec = &loaded.tasks[0];
+        assert_eq!(spec.name, "续费");
+        assert_eq!(spec.concurrency, Some(40));
+        assert_eq!(
+            spec.call_days,
+            [Weekday::Monday, Weekday::Wednesday, Weekday::Sunday]
+        );
+        let windows: Vec<String> = spec.call_windows.iter().map(ToString::to_string).collect();
+        assert_eq!(windows, ["09:00:00-12:00:00", "14:00:00-18:00:30"]);
+        let retry = spec.retry.as_ref().unwrap();
+        assert_eq!(
+            retry.reasons,
+            [RetryReason::CallRejected, RetryReason::NoAnswer]
+        );
+        assert_eq!((retry.times, retry.interval_minutes), (3, 720));
+        let Start::At(at) = &spec.start else {
+            panic!("not scheduled");
+        };
+        assert_eq!(at.at.as_millisecond(), 1_922_317_200_000);
+        assert_eq!(at.written, "2030-12-01T09:00:00+08:00");
+        assert_eq!(
+            (spec.origin.document, spec.origin.line, spec.origin.column),
+            (1, 9, 11)
+        );
+    }
+
+    #[test]
+    fn task_fields_replace_defaults_and_null_clears_optional_ones() {
+        let text = "version: 1
+defaults:
+  agentId: \"1\"
+  virtualNumber: \"2\"
+  callDays: [MONDAY]
+  callWindows: [{ start: \"09:00\", end: \"12:00\" }]
+  start: immediate
+  concurrency: 5
+  retry: { reasons: [NO_ANSWER], times: 1, intervalMinutes: 10 }
+tasks:
+  - name: inherits
+  - name: overrides
+    agentId: \"9\"
+    concurrency: ~
+    retry: null
+";
+        let loaded = load(text);
+        assert_eq!(loaded.diagnostics, []);
+        let [inherits, overrides] = loaded.tasks.as_slice() else {
+            panic!("two tasks");
+        };
+        assert_eq!(
+            (inherits.agent_id.as_str(), inherits.concurrency),
+            ("1", Some(5))
+        );
+        assert!(inherits.retry.is_some());
+        assert_eq!(
+            (overrides.agent_id.as_str(), overrides.concurrency),
+            ("9", None)
+        );
+        assert!(overrides.retry.is_none());
+    }
+
+    #[test]
+    fn a_bad_default_is_reported_once_not_per_task() {
+        let text = HEAD.replace("[MONDAY]", "[MONDAI]") + "  - name: a\n  - name: b\n";
+        problems(&text, &[("enum", 5, 14, 6)]);
+        assert!(load(&text).tasks.is_empty());
+    }
+
+    #[test]
+    fn unknown_keys_suggest_the_nearest_key_of_their_scope() {
+        problems(
+            &task("    concurency: 5\n    start: { at: x, zone: y }\n"),
+            &[
+                ("unknown-key", 10, 5, 10),
+                ("datetime", 11, 18, 1),
+                ("unknown-key", 11, 21, 4),
+            ],
+        );
+        let loaded = load(&task("    concurency: 5\n"));
+        assert_eq!(
+            loaded.diagnostics[0].problem.help().unwrap(),
+            "did you mean `concurrency`?"
+        );
+    }
+
+    #[test]
+    fn a_misspelt_required_key_is_not_also_missing() {
+        let text = "version: 1\ntasks:\n  - name: t\n    agentid: \"1\"\n    virtualNumber: \"2\"\n    start: immediate\n    callDays: [MONDAY]\n    callWindows: [{ start: \"09:00\", end: \"12:00\" }]\n";
+        problems(text, &[("unknown-key", 4, 5, 7)]);
+    }
+
+    #[test]
+    fn missing_fields_point_at_the_task_name() {
+        problems(
+            "version: 1\ntasks:\n  - name: lonely\n",
+            &[
+                ("missing", 3, 11, 6),
+                ("missing", 3, 11, 6),
+                ("missing", 3, 11, 6),
+                ("missing", 3, 11, 6),
+                ("missing", 3, 11, 6),
+            ],
+        );
+        problems(
+            &format!("{HEAD}  - start: immediate\n"),
+            &[("missing", 9, 5, 16)],
+        );
+    }
+
+    #[test]
+    fn types_are_checked_with_the_value_as_written() {
+        problems(
+            &task("    concurrency: \"50\"\n    callDays: MONDAY\n"),
+            &[("type", 10, 18, 4), ("type", 11, 15, 6)],
+        );
+        let loaded = load(&task("    concurrency: 1.50\n"));
+        assert_eq!(
+            loaded.diagnostics[0].message(),
+            "`concurrency` must be a whole number, found a number `1.50`"
+        );
+    }
+
+    #[test]
+    fn numbers_respect_the_api_limits() {
+        problems(
+            &task(
+                "    concurrency: 501\n    retry: { reasons: [NO_ANSWER], times: 0, intervalMinutes: 721 }\n",
+            ),
+            &[
+                ("range", 10, 18, 3),
+                ("range", 11, 43, 1),
+                ("range", 11, 63, 3),
+            ],
+        );
+        problems(
+            &task(
+                "    concurrency: 500\n    retry: { reasons: [NO_ANSWER], times: 3, intervalMinutes: 120 }\n",
+            ),
+            &[],
+        );
+    }
+
+    #[test]
+    fn retry_intervals_above_the_update_limit_warn() {
+        let loaded = load(&task(
+            "    retry: { reasons: [NO_ANSWER], times: 1, intervalMinutes: 121 }\n",
+        ));
+        assert_eq!(loaded.diagnostics.len(), 1);
+        assert_eq!(loaded.diagnostics[0].code(), "update-limit");
+        assert!(!loaded.has_errors());
+        assert_eq!(loaded.tasks.len(), 1);
+    }
+
+    #[test]
+    fn words_must_be_exact_and_unique() {
+        problems(
+            &task("    callDays: [monday, FRIDAY, FRIDAY]\n"),
+            &[("enum", 10, 16, 6), ("duplicate", 10, 32, 6)],
+        );
+        problems(
+            &task("    callDays: []\n    retry: { reasons: [], times: 1, intervalMinutes: 1 }\n"),
+            &[("empty", 10, 15, 2), ("empty", 11, 23, 2)],
+        );
+    }
+
+    #[test]
+    fn ids_must_be_quoted_strings_but_substituted_digits_are_fine() {
+        problems(&task("    agentId: 0011\n"), &[("unquoted-id", 10, 14, 4)]);
+        let loaded = load(&task("    agentId: ${AGENT}\n"));
+        assert_eq!(loaded.diagnostics, []);
+        assert_eq!(loaded.tasks[0].agent_id, "0011");
+        let loaded = load(&task("    agentId: !!str 0011\n"));
+        assert_eq!(loaded.tasks[0].agent_id, "0011");
+        problems(
+            &task("    virtualNumber: \"0327 \"\n"),
+            &[("padded-id", 10, 20, 7)],
+        );
+    }
+
+    #[test]
+    fn start_times_need_an_offset_and_a_real_date() {
+        problems(
+            &task("    start: { at: \"2030-01-01T09:00:00\" }\n"),
+            &[("naive-datetime", 10, 18, 21)],
+        );
+        problems(
+            &task("    start: { at: \"2030-02-30T09:00:00Z\" }\n"),
+            &[("datetime", 10, 18, 22)],
+        );
+        problems(&task("    start: { at: 2030-01-01T09:00:00Z }\n"), &[]);
+        problems(&task("    start: later\n"), &[("type", 10, 12, 5)]);
+        problems(&task("    start: {}\n"), &[("missing", 10, 12, 2)]);
+    }
+
+    #[test]
+    fn a_start_in_the_past_is_for_plan_to_judge() {
+        problems(
+            &task("    start: { at: \"2001-01-01T09:00:00+08:00\" }\n"),
+            &[],
+        );
+    }
+
+    #[test]
+    fn call_windows_are_well_formed_ordered_and_disjoint() {
+        problems(
+            &task("    callWindows: [{ start: \"9:00\", end: \"12:00\" }]\n"),
+            &[("time-format", 10, 28, 6)],
+        );
+        problems(
+            &task("    callWindows: [{ start: \"12:00\", end: \"09:00\" }]\n"),
+            &[("window-order", 10, 19, 32)],
+        );
+        problems(
+            &task(
+                "    callWindows:\n      - { start: \"08:00\", end: \"18:00\" }\n      - { start: \"09:00\", end: \"10:00\" }\n      - { start: \"17:00\", end: \"19:00\" }\n",
+            ),
+            &[("window-overlap", 12, 9, 32), ("window-overlap", 13, 9, 32)],
+        );
+        // Touching windows do not overlap.
+        problems(
+            &task(
+                "    callWindows: [{ start: \"09:00\", end: \"12:00\" }, { start: \"12:00\", end: \"13:00\" }]\n",
+            ),
+            &[],
+        );
+    }
+
+    #[test]
+    fn names_are_non_empty_single_lines_and_unique() {
+        problems(
+            &format!("{HEAD}  - name: \"\"\n  - name: a\n  - name: a\n"),
+            &[("empty-name", 9, 11, 2), ("duplicate-name", 11, 11, 1)],
+        );
+        problems(
+            &format!("{HEAD}  - name: \"a\\tb\"\n"),
+            &[("invalid-name", 9, 11, 6)],
+        );
+        let loaded = load(&format!("{HEAD}  - name: \" a\"\n"));
+        assert!(!loaded.has_errors());
+        assert_eq!(loaded.diagnostics[0].code(), "invalid-name");
+    }
+
+    #[test]
+    fn documents_need_version_one_and_tasks() {
+        problems("version: 2\ntasks: [x]\n", &[("version", 1, 10, 1)]);
+        problems("version: 1\n", &[("no-tasks", 1, 1, 10)]);
+        problems(
+            "tasks: []\n",
+            &[("missing", 1, 1, 9), ("no-tasks", 1, 8, 2)],
+        );
+        problems("- a\n", &[("type", 1, 1, 3)]);
+        problems("# nothing\n", &[("no-tasks", 0, 0, 0)]);
+        problems(&format!("---\n{HEAD}  - name: a\n---\n"), &[]);
+    }
+
+    #[test]
+    fn unknown_top_level_keys_say_where_task_fields_go() {
+        let loaded = load(&format!("concurrency: 3\n{HEAD}  - name: a\n"));
+        assert_eq!(loaded.diagnostics[0].code(), "unknown-key");
+        assert!(
+            loaded.diagnostics[0]
+                .problem
+                .help()
+                .unwrap()
+                .contains("under `defaults:`")
+        );
+    }
+}

@@ -568,3 +568,17 @@ proptest! {
         check_positions(&text);
     }
 }
+
+/// Every stable code is documented, and nothing documented is made up.
+#[test]
+fn every_diagnostic_code_is_documented() {
+    let docs = std::fs::read_to_string(repo_root().join("docs/manifest.md")).unwrap();
+    let section = docs.split("## Diagnostic codes").nth(1).unwrap();
+    let documented: Vec<&str> = section
+        .lines()
+        .take_while(|line| !line.starts_with("## "))
+        .filter_map(|line| line.strip_prefix("| `"))
+        .filter_map(|line| line.split('`').next())
+        .collect();
+    assert_eq!(documented, aicall::diag::Problem::CODES);
+}
