@@ -414,8 +414,8 @@ pub enum Problem {
     },
     /// A required field is absent.
     Missing {
-        /// The field.
-        field: &'static str,
+        /// The fields, in the order of the language reference.
+        fields: Vec<&'static str>,
         /// Where it was expected.
         scope: Scope,
     },
@@ -662,12 +662,15 @@ impl Problem {
                 hint: Some(hint), ..
             } => (*hint).to_owned(),
             Problem::Type { fix: Some(fix), .. } => fix.clone(),
-            Problem::Missing { field, scope } => match scope {
-                Scope::Task(_) if *field == "name" => {
+            Problem::Missing { fields, scope } => match (scope, fields.as_slice()) {
+                (Scope::Task(_), ["name"]) => {
                     "add `name:`: it is the task's identity in the account".to_owned()
                 }
-                Scope::Task(_) => format!("set `{field}` in the task or under `defaults`"),
-                Scope::TopLevel if *field == "version" => "add `version: 1`".to_owned(),
+                (Scope::Task(_), [field]) => {
+                    format!("set `{field}` in the task or under `defaults`")
+                }
+                (Scope::Task(_), _) => "set them in the task or under `defaults`".to_owned(),
+                (Scope::TopLevel, ["version"]) => "add `version: 1`".to_owned(),
                 _ => return None,
             },
             Problem::Enum {
@@ -768,13 +771,16 @@ impl fmt::Display for Problem {
                 f,
                 "a manifest must be a mapping with `version` and `tasks`, found {found}"
             ),
-            Problem::Missing { field, scope } => match scope {
-                Scope::TopLevel => write!(f, "the document has no `{field}`"),
-                Scope::Task(Some(name)) => write!(f, "task `{name}` has no `{field}`"),
-                Scope::Task(None) => write!(f, "a task has no `{field}`"),
-                Scope::Defaults => write!(f, "`defaults` has no `{field}`"),
-                Scope::Field(parent) => write!(f, "`{parent}` has no `{field}`"),
-            },
+            Problem::Missing { fields, scope } => {
+                let fields = join_or(fields.iter().map(|field| format!("`{field}`")));
+                match scope {
+                    Scope::TopLevel => write!(f, "the document has no {fields}"),
+                    Scope::Task(Some(name)) => write!(f, "task `{name}` has no {fields}"),
+                    Scope::Task(None) => write!(f, "a task has no {fields}"),
+                    Scope::Defaults => write!(f, "`defaults` has no {fields}"),
+                    Scope::Field(parent) => write!(f, "`{parent}` has no {fields}"),
+                }
+            }
             Problem::Range {
                 field,
                 min,

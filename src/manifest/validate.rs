@@ -152,7 +152,7 @@ impl<'f, 'o> Checker<'f, 'o> {
             None => self.report(
                 first_line(root.span, self.file),
                 Problem::Missing {
-                    field: "version",
+                    fields: vec!["version"],
                     scope: Scope::TopLevel,
                 },
             ),
@@ -248,7 +248,7 @@ impl<'f, 'o> Checker<'f, 'o> {
                 self.report(
                     first_line(node.span, self.file),
                     Problem::Missing {
-                        field: "name",
+                        fields: vec!["name"],
                         scope: Scope::Task(None),
                     },
                 );
@@ -269,11 +269,13 @@ impl<'f, 'o> Checker<'f, 'o> {
         let at = name
             .as_ref()
             .map_or_else(|| first_line(node.span, self.file), |(_, span)| *span);
-        let agent_id = self.required(merged.agent_id, "agentId", &scope, at);
-        let virtual_number = self.required(merged.virtual_number, "virtualNumber", &scope, at);
-        let start = self.required(merged.start, "start", &scope, at);
-        let call_days = self.required(merged.call_days, "callDays", &scope, at);
-        let call_windows = self.required(merged.call_windows, "callWindows", &scope, at);
+        let mut missing = Vec::new();
+        let agent_id = self.required(merged.agent_id, "agentId", &mut missing);
+        let virtual_number = self.required(merged.virtual_number, "virtualNumber", &mut missing);
+        let start = self.required(merged.start, "start", &mut missing);
+        let call_days = self.required(merged.call_days, "callDays", &mut missing);
+        let call_windows = self.required(merged.call_windows, "callWindows", &mut missing);
+        self.missing(missing, &scope, at);
         let concurrency = optional(merged.concurrency);
         let retry = optional(merged.retry);
         let spec = match (
@@ -318,26 +320,27 @@ impl<'f, 'o> Checker<'f, 'o> {
 
     /// A required field after merging: reports it when absent.
     fn required<T>(
-        &mut self,
+        &self,
         slot: Slot<T>,
         field: &'static str,
-        scope: &Scope,
-        at: Span,
+        missing: &mut Vec<&'static str>,
     ) -> Option<T> {
         match slot {
             Slot::Set(value) => Some(value),
             Slot::Invalid => None,
             Slot::Absent if self.suggested.contains(&field) => None,
             Slot::Absent => {
-                self.report(
-                    at,
-                    Problem::Missing {
-                        field,
-                        scope: scope.clone(),
-                    },
-                );
+                missing.push(field);
                 None
             }
+        }
+    }
+
+    /// Reports the required fields that were absent, in one diagnostic.
+    fn missing(&mut self, fields: Vec<&'static str>, scope: &Scope, at: Span) {
+        if !fields.is_empty() {
+            let scope = scope.clone();
+            self.report(at, Problem::Missing { fields, scope });
         }
     }
 
@@ -623,7 +626,7 @@ impl<'f, 'o> Checker<'f, 'o> {
                         self.report(
                             first_line(node.span, self.file),
                             Problem::Missing {
-                                field: "at",
+                                fields: vec!["at"],
                                 scope: Scope::Field("start"),
                             },
                         );
@@ -843,8 +846,10 @@ impl<'f, 'o> Checker<'f, 'o> {
         }
         let at = first_line(node.span, self.file);
         let scope = Scope::Field("callWindows");
-        let start = self.required(start, "start", &scope, at);
-        let end = self.required(end, "end", &scope, at);
+        let mut missing = Vec::new();
+        let start = self.required(start, "start", &mut missing);
+        let end = self.required(end, "end", &mut missing);
+        self.missing(missing, &scope, at);
         let (start, end) = (start?, end?);
         if start >= end {
             self.report(
@@ -931,9 +936,11 @@ impl<'f, 'o> Checker<'f, 'o> {
         }
         let at = first_line(node.span, self.file);
         let scope = Scope::Field("retry");
-        let reasons = self.required(reasons, "reasons", &scope, at);
-        let times = self.required(times, "times", &scope, at);
-        let interval_minutes = self.required(interval, "intervalMinutes", &scope, at);
+        let mut missing = Vec::new();
+        let reasons = self.required(reasons, "reasons", &mut missing);
+        let times = self.required(times, "times", &mut missing);
+        let interval_minutes = self.required(interval, "intervalMinutes", &mut missing);
+        self.missing(missing, &scope, at);
         Some(Retry {
             reasons: reasons?,
             times: times?,
@@ -1134,13 +1141,12 @@ tasks:
     fn missing_fields_point_at_the_task_name() {
         problems(
             "version: 1\ntasks:\n  - name: lonely\n",
-            &[
-                ("missing", 3, 11, 6),
-                ("missing", 3, 11, 6),
-                ("missing", 3, 11, 6),
-                ("missing", 3, 11, 6),
-                ("missing", 3, 11, 6),
-            ],
+            &[("missing", 3, 11, 6)],
+        );
+        let loaded = load("version: 1\ntasks:\n  - name: lonely\n");
+        assert_eq!(
+            loaded.diagnostics[0].message(),
+            "task `lonely` has no `agentId`, `virtualNumber`, `start`, `callDays`, or `callWindows`"
         );
         problems(
             &format!("{HEAD}  - start: immediate\n"),
