@@ -7,6 +7,7 @@
 use std::io;
 
 use crate::api::{ApiError, CredentialsError, EndpointError};
+use crate::manifest::ManifestError;
 
 /// Why a command could not finish.
 #[derive(Debug, thiserror::Error)]
@@ -43,6 +44,20 @@ pub enum Error {
 impl From<ApiError> for Error {
     fn from(err: ApiError) -> Error {
         Error::Api(Box::new(err))
+    }
+}
+
+/// Manifest paths that name nothing to check are a usage error (exit 2):
+/// the facts stay in [`ManifestError`], `main` only needs the sentence.
+impl From<ManifestError> for Error {
+    fn from(err: ManifestError) -> Error {
+        let mut message = err.to_string();
+        let mut source = std::error::Error::source(&err);
+        while let Some(cause) = source {
+            message.push_str(&format!(": {cause}"));
+            source = cause.source();
+        }
+        Error::Usage(message)
     }
 }
 

@@ -73,7 +73,6 @@ impl fmt::Display for Action {
     }
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -728,7 +728,6 @@ fn seconds(duration: Duration) -> String {
     format!("{}s", duration.as_secs_f64())
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     //! Transport behaviour against a scripted HTTP server on 127.0.0.1:0:

@@ -508,7 +508,6 @@ fn parse_ini(text: &str) -> Result<IniSections, usize> {
     Ok(sections)
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use std::collections::{HashMap, HashSet};

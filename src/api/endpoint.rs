@@ -118,7 +118,6 @@ fn is_loopback_host(host: &str) -> bool {
     }
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -111,7 +111,6 @@ impl RateGate {
     }
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use std::sync::Arc;

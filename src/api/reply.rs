@@ -223,7 +223,6 @@ pub fn hint_for(action: Action, code: &str, credentials: &Credentials) -> Option
     })
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -207,7 +207,6 @@ pub fn signed_query(
     query
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -133,7 +133,6 @@ pub fn parse_retry_after(value: &str) -> Option<Duration> {
     Some(Duration::from_millis(millis).min(MAX_RETRY_AFTER))
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -614,7 +614,6 @@ pub struct TaskDetail {
     pub phone_type: Option<i64>,
 }
 
-#[allow(clippy::unwrap_used)]
 #[cfg(test)]
 mod tests {
     use super::*;

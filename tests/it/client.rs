@@ -7,7 +7,6 @@
 //! faults, and "outcome unknown" when a create's reply is dropped. Edge
 //! cases of the transport itself (timeouts, half-closed connections) are
 //! unit tests in `src/api/client.rs`, against a scripted server.
-#![allow(clippy::unwrap_used)]
 
 use std::collections::HashSet;
 use std::time::Duration;
