@@ -40,3 +40,21 @@ pub const ALIBABA_CLOUD_CREDENTIALS_FILE: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE
 pub const ALIBABA_CLOUD_CLI_PROFILE_DISABLED: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
 /// Appended to the User-Agent, as tea-openapi does.
 pub const ALIBABA_CLOUD_USER_AGENT: &str = "ALIBABA_CLOUD_USER_AGENT";
+/// Legacy alias of `ALIBABA_CLOUD_ACCESS_KEY_ID` (old Go core SDK, aliyun CLI).
+pub const ALIBABACLOUD_ACCESS_KEY_ID: &str = "ALIBABACLOUD_ACCESS_KEY_ID";
+/// Legacy alias of `ALIBABA_CLOUD_ACCESS_KEY_SECRET`.
+pub const ALIBABACLOUD_ACCESS_KEY_SECRET: &str = "ALIBABACLOUD_ACCESS_KEY_SECRET";
+/// Legacy alias of `ALIBABA_CLOUD_SECURITY_TOKEN`.
+pub const ALIBABACLOUD_SECURITY_TOKEN: &str = "ALIBABACLOUD_SECURITY_TOKEN";
+/// Older legacy alias of `ALIBABA_CLOUD_ACCESS_KEY_ID` (aliyun CLI).
+pub const ALICLOUD_ACCESS_KEY_ID: &str = "ALICLOUD_ACCESS_KEY_ID";
+/// Older legacy alias of `ALIBABA_CLOUD_ACCESS_KEY_SECRET`.
+pub const ALICLOUD_ACCESS_KEY_SECRET: &str = "ALICLOUD_ACCESS_KEY_SECRET";
+/// Older legacy alias of `ALIBABA_CLOUD_SECURITY_TOKEN`.
+pub const ALICLOUD_SECURITY_TOKEN: &str = "ALICLOUD_SECURITY_TOKEN";
+/// Terraform's AccessKey ID variable: never read, only mentioned when no
+/// credentials are found, so the user learns why it was ignored.
+pub const ALICLOUD_ACCESS_KEY: &str = "ALICLOUD_ACCESS_KEY";
+/// The aliyun CLI's last-resort bare name: too generic to read (any tool
+/// may set it), only mentioned when no credentials are found.
+pub const ACCESS_KEY_ID: &str = "ACCESS_KEY_ID";

@@ -13,6 +13,8 @@
 pub mod cli;
 /// One handler per subcommand.
 pub mod commands;
+/// Diagnostics: a problem in a manifest, with its exact location.
+pub mod diag;
 /// Every environment variable aicall reads.
 pub mod env;
 /// The error a command hands back to `main`.

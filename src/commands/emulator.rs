@@ -130,7 +130,6 @@ async fn wait_for_stop_signal() -> Result<(), Error> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use clap::Parser as _;

@@ -1,12 +1,26 @@
-//! `aicall schema`.
+//! `aicall schema`: print a JSON Schema on stdout.
 
-use crate::cli::SchemaArgs;
+use std::io::Write as _;
+
+use crate::cli::{SchemaArgs, SchemaKind};
 use crate::error::Error;
 use crate::exit::ExitStatus;
+use crate::manifest::schema::manifest_schema_text;
 
 use super::Global;
 
 /// Runs `aicall schema`.
-pub fn run(_args: &SchemaArgs, _global: &Global) -> Result<ExitStatus, Error> {
-    Err(Error::Usage("`aicall schema` is not built yet".to_owned()))
+pub fn run(args: &SchemaArgs, _global: &Global) -> Result<ExitStatus, Error> {
+    let text = match args.kind {
+        SchemaKind::Manifest => manifest_schema_text(),
+        SchemaKind::Plan => {
+            return Err(Error::Usage(
+                "the plan schema is not available yet".to_owned(),
+            ));
+        }
+    };
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).map_err(Error::Output)?;
+    stdout.flush().map_err(Error::Output)?;
+    Ok(ExitStatus::Success)
 }

@@ -403,7 +403,6 @@ fn check_timestamp(value: &str, now: jiff::Timestamp) -> Result<(), ServiceError
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

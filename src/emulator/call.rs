@@ -175,7 +175,6 @@ fn page_query(params: &Params, max_page_size: u32) -> Result<PageQuery, ServiceE
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -50,7 +50,6 @@ fn every(period: Option<u64>, n: u64) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -55,7 +55,6 @@ impl fmt::Display for Operation {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -331,7 +331,6 @@ fn one_of<T: Copy>(all: &[T], spell: fn(T) -> &'static str) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

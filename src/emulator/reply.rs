@@ -270,7 +270,6 @@ fn detail_data(task: &StoredTask) -> DetailData<'_> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::emulator::task::{NewTask, TaskStatus};

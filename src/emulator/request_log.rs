@@ -56,7 +56,6 @@ impl fmt::Debug for RequestLog {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -147,7 +147,6 @@ fn write_json(out: &mut impl io::Write, snapshot: &Snapshot) -> io::Result<()> {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::emulator::task::{NewTask, TaskStatus};

@@ -366,7 +366,6 @@ fn matches(query: &PageQuery, entry: &Entry, now_ms: i64) -> bool {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -162,7 +162,6 @@ fn chain(err: &dyn std::error::Error) -> String {
 }
 
 #[cfg(test)]
-#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::emulator::call::Call;

@@ -2,6 +2,7 @@
 //!
 //! Renderers turn values into text. They never call the API and never
 //! decide colour themselves: they receive a [`style::Style`].
+pub mod diagnostics;
 pub mod json;
 pub mod markdown;
 pub mod style;

@@ -4,7 +4,6 @@
 //! `aiccs-api.md` §2 (signatures), §3 (operations) and §7 (conventions).
 //! One fresh emulator per test; faults make failures deterministic, and no
 //! test sleeps.
-#![allow(clippy::unwrap_used)]
 
 use std::path::Path;
 use std::time::Duration;

@@ -1,7 +1,16 @@
 //! Integration tests: the real `aicall` binary, and the real emulator on
 //! 127.0.0.1. One module per area.
 
+// The whole crate is test code: a failed unwrap is a failed test.
+#![allow(clippy::unwrap_used)]
+
+/// The API client against the emulator: round trips, paging, retries, faults.
+mod client;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
+/// The fluent helper that runs the binary; shared by every area.
+mod harness;
 /// The official Python SDK against the emulator, both signature modes.
 mod sdk;
+/// `aicall validate` and `aicall schema`: fixtures, examples, discovery.
+mod validate;

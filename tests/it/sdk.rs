@@ -8,7 +8,6 @@
 //! venv is up to date), so `cargo test` works on a fresh machine. Without
 //! Python or PyPI the tests fail; set `AICALL_SKIP_SDK_TESTS=1` to skip
 //! them explicitly.
-#![allow(clippy::unwrap_used)]
 
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};

@@ -1,0 +1,349 @@
+//! What can go wrong talking to the API, finding credentials, or choosing
+//! an endpoint: facts (action, code, request ID), never pre-rendered prose,
+//! plus a hint where one helps.
+//!
+//! No variant holds a secret: server text is scrubbed before it is stored
+//! (`Credentials::scrub`), transport errors are stored without their URL
+//! (which carries the signature and any STS token), and credential errors
+//! name files, profiles and variables, never values.
+
+use std::fmt;
+use std::io;
+use std::path::PathBuf;
+use std::time::Duration;
+
+use super::action::Action;
+
+/// A failed API call.
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    /// The service refused: a business failure (HTTP 200, `Success:false`,
+    /// §4.2) or a gateway error (HTTP 4xx/5xx with a JSON body, §4.3).
+    #[error("`{action}` was refused with `{code}`: {message}{}", reply_facts(*http_status, request_id.as_deref()))]
+    Service {
+        /// The operation.
+        action: Action,
+        /// The HTTP status (200 for business failures).
+        http_status: u16,
+        /// `Code`, e.g. `TaskNameDuplicate`, `SignatureDoesNotMatch`.
+        code: String,
+        /// `Message`, secrets scrubbed.
+        message: String,
+        /// `RequestId`, for Alibaba Cloud support.
+        request_id: Option<String>,
+        /// `AccessDeniedDetail` of RAM denials, as compact JSON or text.
+        access_denied_detail: Option<String>,
+        /// What to do about it, where that is known.
+        hint: Option<String>,
+    },
+
+    /// `Success` was true but `Data` was not: the service did not do it
+    /// (Update/Start/Stop, §3.5).
+    #[error("`{action}` replied Success with Data other than true: the service did not do it{}", reply_facts(200, request_id.as_deref()))]
+    NotApplied {
+        /// The operation.
+        action: Action,
+        /// `RequestId`.
+        request_id: Option<String>,
+        /// `Message`, if any.
+        message: Option<String>,
+    },
+
+    /// The request may or may not have taken effect: a create whose reply
+    /// was lost is never re-sent, and a start/stop retried after a lost
+    /// reply that then fails cannot tell which attempt did what.
+    #[error("the outcome of `{action}`{} is unknown: {reason}", subject.as_ref().map(|s| format!(" for `{s}`")).unwrap_or_default())]
+    OutcomeUnknown {
+        /// The operation.
+        action: Action,
+        /// The task name (create) or ID.
+        subject: Option<String>,
+        /// Why it is unknown.
+        reason: String,
+        /// The failure that left it unknown, when it was a reply.
+        #[source]
+        cause: Option<Box<ApiError>>,
+    },
+
+    /// The request never reached the service (connection refused, DNS,
+    /// TLS handshake): it certainly did not take effect.
+    #[error("cannot reach `{endpoint}` for `{action}`: {detail}")]
+    Transport {
+        /// The operation.
+        action: Action,
+        /// The endpoint.
+        endpoint: String,
+        /// What failed, without the URL.
+        detail: String,
+    },
+
+    /// The request was sent, but no reply came (timeout, connection closed).
+    #[error("`{action}` got no reply from `{endpoint}`: {detail}")]
+    ReplyLost {
+        /// The operation.
+        action: Action,
+        /// The endpoint.
+        endpoint: String,
+        /// What failed, without the URL.
+        detail: String,
+    },
+
+    /// The reply is not an API envelope aicall can read.
+    #[error("`{action}` returned a reply aicall cannot read: {detail}{}", reply_facts(*http_status, request_id.as_deref()))]
+    Decode {
+        /// The operation.
+        action: Action,
+        /// The HTTP status.
+        http_status: u16,
+        /// What is wrong with it.
+        detail: String,
+        /// `RequestId`, if it could be read.
+        request_id: Option<String>,
+    },
+
+    /// Retryable failures went on past the attempt or time bound.
+    #[error("`{action}` still failed after {attempts} attempts in {:.1}s", elapsed.as_secs_f64())]
+    RetriesExhausted {
+        /// The operation.
+        action: Action,
+        /// Attempts made.
+        attempts: u32,
+        /// Time from the first attempt to giving up.
+        elapsed: Duration,
+        /// The last failure.
+        #[source]
+        last: Box<ApiError>,
+    },
+
+    /// The HTTP client could not be built (TLS roots, settings).
+    #[error("cannot set up the HTTP client: {detail}")]
+    Setup {
+        /// What failed.
+        detail: String,
+    },
+}
+
+fn reply_facts(http_status: u16, request_id: Option<&str>) -> String {
+    match request_id {
+        Some(id) => format!(" (HTTP {http_status}, request ID `{id}`)"),
+        None => format!(" (HTTP {http_status})"),
+    }
+}
+
+impl ApiError {
+    /// The service's `Code`, if the failure came with one.
+    pub fn code(&self) -> Option<&str> {
+        match self {
+            ApiError::Service { code, .. } => Some(code),
+            ApiError::RetriesExhausted { last, .. } => last.code(),
+            ApiError::OutcomeUnknown { cause, .. } => cause.as_deref().and_then(ApiError::code),
+            _ => None,
+        }
+    }
+
+    /// The `RequestId` of the reply that failed, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        match self {
+            ApiError::Service { request_id, .. }
+            | ApiError::NotApplied { request_id, .. }
+            | ApiError::Decode { request_id, .. } => request_id.as_deref(),
+            ApiError::RetriesExhausted { last, .. } => last.request_id(),
+            ApiError::OutcomeUnknown { cause, .. } => {
+                cause.as_deref().and_then(ApiError::request_id)
+            }
+            _ => None,
+        }
+    }
+
+    /// Whether the request may have taken effect (see [`ApiError::OutcomeUnknown`]).
+    pub fn is_outcome_unknown(&self) -> bool {
+        matches!(self, ApiError::OutcomeUnknown { .. })
+    }
+
+    /// What the user can do about it, where that is known.
+    pub fn hint(&self) -> Option<&str> {
+        match self {
+            ApiError::Service { hint, .. } => hint.as_deref(),
+            ApiError::RetriesExhausted { last, .. } => last.hint(),
+            ApiError::OutcomeUnknown { action, .. } => Some(match action {
+                Action::CreateAiCallTask => {
+                    "the request was sent but no answer came back, so it was not sent again: \
+                     look the task up by its exact name before creating it again (`aicall plan` does)"
+                }
+                _ => "check the task's current state before trying again",
+            }),
+            ApiError::Transport { .. } => {
+                Some("check the endpoint, the network, and any HTTPS_PROXY setting")
+            }
+            ApiError::Setup { .. } => Some(
+                "HTTPS needs the system's CA certificates (e.g. the `ca-certificates` package)",
+            ),
+            _ => None,
+        }
+    }
+
+    /// The operation that failed, when the failure belongs to one.
+    pub fn action(&self) -> Option<Action> {
+        match self {
+            ApiError::Service { action, .. }
+            | ApiError::NotApplied { action, .. }
+            | ApiError::OutcomeUnknown { action, .. }
+            | ApiError::Transport { action, .. }
+            | ApiError::ReplyLost { action, .. }
+            | ApiError::Decode { action, .. }
+            | ApiError::RetriesExhausted { action, .. } => Some(*action),
+            ApiError::Setup { .. } => None,
+        }
+    }
+}
+
+/// An endpoint refused by the endpoint policy.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot use the endpoint `{endpoint}`: {reason}")]
+pub struct EndpointError {
+    /// The endpoint as given.
+    pub endpoint: String,
+    /// Why it is refused.
+    pub reason: String,
+}
+
+/// One place the credential chain looked at, and why it found nothing.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lookup {
+    /// e.g. `environment`, or a file path in backticks.
+    pub place: String,
+    /// e.g. `no such file`.
+    pub outcome: String,
+}
+
+impl Lookup {
+    pub(crate) fn new(place: impl Into<String>, outcome: String) -> Lookup {
+        Lookup {
+            place: place.into(),
+            outcome,
+        }
+    }
+}
+
+impl fmt::Display for Lookup {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}: {}", self.place, self.outcome)
+    }
+}
+
+/// Why no usable credentials were found.
+#[derive(Debug, thiserror::Error)]
+pub enum CredentialsError {
+    /// One variable of a pair is set without its partner.
+    #[error("`{set}` is set but `{missing}` is not: set both, or unset `{set}`")]
+    IncompleteEnvironment {
+        /// The variable that is set.
+        set: &'static str,
+        /// Its partner that is not.
+        missing: &'static str,
+    },
+
+    /// A credentials file exists but cannot be read.
+    #[error("cannot read `{}`", path.display())]
+    Read {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
+    /// `~/.aliyun/config.json` is not valid JSON.
+    #[error("`{}` is not valid JSON (line {line}, column {column})", path.display())]
+    ConfigSyntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+        /// 1-based column of the problem.
+        column: usize,
+    },
+
+    /// The INI credentials file cannot be parsed.
+    #[error("`{}` is not a valid INI file (line {line})", path.display())]
+    IniSyntax {
+        /// The file.
+        path: PathBuf,
+        /// 1-based line of the problem.
+        line: usize,
+    },
+
+    /// A profile or section lacks a key it needs.
+    #[error("profile `{profile}` in `{}` has no `{key}`", path.display())]
+    MissingKey {
+        /// The file.
+        path: PathBuf,
+        /// The profile or section.
+        profile: String,
+        /// The missing key.
+        key: &'static str,
+    },
+
+    /// A CLI profile of a mode aicall does not support.
+    #[error("profile `{profile}` in `{}` uses mode `{mode}`, which aicall does not support", path.display())]
+    UnsupportedMode {
+        /// The file.
+        path: PathBuf,
+        /// The profile.
+        profile: String,
+        /// Its `mode`.
+        mode: String,
+    },
+
+    /// An INI section of a type aicall does not support.
+    #[error("section `[{profile}]` of `{}` has type `{kind}`, which aicall does not support", path.display())]
+    UnsupportedType {
+        /// The file.
+        path: PathBuf,
+        /// The section.
+        profile: String,
+        /// Its `type`.
+        kind: String,
+    },
+
+    /// `ALIBABA_CLOUD_CREDENTIALS_FILE` names a file that does not exist.
+    #[error("`ALIBABA_CLOUD_CREDENTIALS_FILE` names `{}`, which does not exist", path.display())]
+    CredentialsFileMissing {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// Nothing anywhere.
+    #[error("no credentials found; looked at:{}", looked.iter().map(|l| format!("\n  - {l}")).collect::<String>())]
+    NotFound {
+        /// Every place looked at, in order.
+        looked: Vec<Lookup>,
+    },
+}
+
+impl CredentialsError {
+    /// What the user can do about it.
+    pub fn hint(&self) -> Option<&str> {
+        Some(match self {
+            CredentialsError::UnsupportedMode { .. } => {
+                "aicall reads `AK` and `StsToken` profiles; create one with `aliyun configure \
+                 --mode AK --profile NAME`, or export ALIBABA_CLOUD_ACCESS_KEY_ID and \
+                 ALIBABA_CLOUD_ACCESS_KEY_SECRET (with ALIBABA_CLOUD_SECURITY_TOKEN for STS)"
+            }
+            CredentialsError::UnsupportedType { .. } => {
+                "aicall reads `type = access_key` sections; for roles, obtain STS credentials \
+                 and export ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and \
+                 ALIBABA_CLOUD_SECURITY_TOKEN"
+            }
+            CredentialsError::NotFound { .. } => {
+                "export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or run \
+                 `aliyun configure`; docs/credentials.md lists every place aicall looks"
+            }
+            CredentialsError::ConfigSyntax { .. } | CredentialsError::IniSyntax { .. } => {
+                "fix the file, or point aicall elsewhere (ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true \
+                 skips config.json; ALIBABA_CLOUD_CREDENTIALS_FILE chooses the INI file)"
+            }
+            _ => return None,
+        })
+    }
+}

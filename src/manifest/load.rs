@@ -1,0 +1,364 @@
+//! Finding manifest files, reading them, and running every stage on them.
+//!
+//! Discovery follows the issue: each PATH is a file (read whatever its
+//! name) or a directory (every `*.yaml`/`*.yml` below it, sorted, hidden
+//! entries skipped); `-` is standard input; no PATH means the current
+//! directory. A PATH that does not exist, or a directory holding no
+//! manifest, is a usage error ([`ManifestError`], exit 2): the command
+//! line names nothing to check. Everything wrong *inside* a file — that it
+//! cannot be read included — is a [`Diagnostic`] (exit 1).
+
+use std::collections::HashMap;
+use std::collections::HashSet;
+use std::io::Read as _;
+use std::path::{Path, PathBuf};
+
+use crate::diag::{Diagnostic, FileId, Problem, SourceFile, Sources, Span};
+use crate::manifest::model::TaskSpec;
+use crate::manifest::validate::Checker;
+use crate::manifest::{interpolate, yaml};
+
+/// Files larger than this are refused: manifests are hand-written, and
+/// the whole file is held in memory.
+pub const MAX_FILE_BYTES: u64 = 8 * 1024 * 1024;
+
+/// How standard input is named in messages.
+pub const STDIN_NAME: &str = "<stdin>";
+
+/// The command line named nothing that can be checked.
+#[derive(Debug, thiserror::Error)]
+pub enum ManifestError {
+    /// A PATH does not exist.
+    #[error("`{}` does not exist", path.display())]
+    NotFound {
+        /// The path as given.
+        path: PathBuf,
+    },
+    /// A directory holds no `*.yaml`/`*.yml` file.
+    #[error("no manifests (`*.yaml`, `*.yml`) in `{}`", path.display())]
+    NoManifests {
+        /// The directory as given.
+        path: PathBuf,
+    },
+    /// A directory could not be listed.
+    #[error("cannot list `{}`", path.display())]
+    Walk {
+        /// The directory as given.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: walkdir::Error,
+    },
+    /// Standard input could not be read.
+    #[error("cannot read standard input")]
+    Stdin(#[source] std::io::Error),
+}
+
+/// Everything read from the manifests, and every problem found.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    /// The valid tasks, in file, document and list order. Complete only
+    /// when [`Loaded::has_errors`] is false.
+    pub tasks: Vec<TaskSpec>,
+    /// Every problem, sorted by file and position.
+    pub diagnostics: Vec<Diagnostic>,
+    /// The files read, for rendering diagnostics.
+    pub sources: Sources,
+    /// How many files were read.
+    pub files: usize,
+}
+
+impl Loaded {
+    /// Whether any diagnostic is an error (warnings do not count).
+    pub fn has_errors(&self) -> bool {
+        self.diagnostics.iter().any(Diagnostic::is_error)
+    }
+
+    /// How many diagnostics are errors.
+    pub fn error_count(&self) -> usize {
+        self.diagnostics.iter().filter(|d| d.is_error()).count()
+    }
+}
+
+/// Finds, reads and validates the manifests that `paths` name (the
+/// current directory when empty), expanding `${VAR}` through `env`.
+pub fn load(
+    paths: &[PathBuf],
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Result<Loaded, ManifestError> {
+    let inputs = discover(paths)?;
+    let mut sources = Sources::new();
+    let mut failed = Vec::new();
+    for input in inputs {
+        match input {
+            Input::Stdin => {
+                let mut bytes = Vec::new();
+                std::io::stdin()
+                    .lock()
+                    .take(MAX_FILE_BYTES + 1)
+                    .read_to_end(&mut bytes)
+                    .map_err(ManifestError::Stdin)?;
+                let size = bytes.len() as u64;
+                add(
+                    &mut sources,
+                    &mut failed,
+                    PathBuf::from(STDIN_NAME),
+                    Ok((bytes, size)),
+                );
+            }
+            Input::File(path) => {
+                let read = read(&path);
+                add(&mut sources, &mut failed, path, read);
+            }
+        }
+    }
+    Ok(check(sources, failed, env))
+}
+
+/// Validates texts already in memory, as if read from files of these names.
+pub fn load_texts(files: Vec<(PathBuf, String)>, env: &dyn Fn(&str) -> Option<String>) -> Loaded {
+    let mut sources = Sources::new();
+    for (path, text) in files {
+        sources.add(SourceFile::new(path, text));
+    }
+    check(sources, Vec::new(), env)
+}
+
+/// What to read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+enum Input {
+    File(PathBuf),
+    Stdin,
+}
+
+fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
+    let default = [PathBuf::from(".")];
+    let paths = if paths.is_empty() {
+        &default[..]
+    } else {
+        paths
+    };
+    let mut inputs = Vec::new();
+    let mut seen = HashSet::new();
+    let mut push = |inputs: &mut Vec<Input>, path: PathBuf| {
+        // `aicall validate dir dir/a.yaml` reads `a.yaml` once.
+        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        if seen.insert(key) {
+            inputs.push(Input::File(path));
+        }
+    };
+    for path in paths {
+        if path.as_os_str() == "-" {
+            if !inputs.contains(&Input::Stdin) {
+                inputs.push(Input::Stdin);
+            }
+            continue;
+        }
+        let metadata = match std::fs::metadata(path) {
+            Ok(metadata) => metadata,
+            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Err(ManifestError::NotFound { path: path.clone() });
+            }
+            // Unreadable: reading it will say why, as a diagnostic.
+            Err(_) => {
+                push(&mut inputs, path.clone());
+                continue;
+            }
+        };
+        if !metadata.is_dir() {
+            push(&mut inputs, path.clone());
+            continue;
+        }
+        let before = inputs.len();
+        let walk = walkdir::WalkDir::new(path)
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
+        for entry in walk {
+            let entry = entry.map_err(|source| ManifestError::Walk {
+                path: path.clone(),
+                source,
+            })?;
+            if entry.file_type().is_dir() || !is_manifest_name(entry.path()) {
+                continue;
+            }
+            let found = entry.into_path();
+            let shown = if path.as_os_str() == "." {
+                found
+                    .strip_prefix(".")
+                    .map(Path::to_path_buf)
+                    .unwrap_or(found)
+            } else {
+                found
+            };
+            push(&mut inputs, shown);
+        }
+        if inputs.len() == before && !seen_any_manifest(path) {
+            return Err(ManifestError::NoManifests { path: path.clone() });
+        }
+    }
+    Ok(inputs)
+}
+
+/// Whether a directory holds a manifest at all (its files may have been
+/// named already by an earlier PATH, which is not an error).
+fn seen_any_manifest(dir: &Path) -> bool {
+    walkdir::WalkDir::new(dir)
+        .follow_links(true)
+        .into_iter()
+        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
+        .filter_map(Result::ok)
+        .any(|entry| !entry.file_type().is_dir() && is_manifest_name(entry.path()))
+}
+
+fn is_hidden(name: &std::ffi::OsStr) -> bool {
+    name.to_str().is_some_and(|name| name.starts_with('.'))
+}
+
+fn is_manifest_name(path: &Path) -> bool {
+    path.extension()
+        .and_then(|ext| ext.to_str())
+        .is_some_and(|ext| ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml"))
+}
+
+/// The bytes of a file and its size, or why they cannot be had.
+fn read(path: &Path) -> Result<(Vec<u8>, u64), Problem> {
+    let io = |err: std::io::Error| Problem::Read {
+        message: err.to_string(),
+    };
+    let file = std::fs::File::open(path).map_err(io)?;
+    let size = file.metadata().map_err(io)?.len();
+    if size > MAX_FILE_BYTES {
+        return Ok((Vec::new(), size));
+    }
+    let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
+    file.take(MAX_FILE_BYTES + 1)
+        .read_to_end(&mut bytes)
+        .map_err(io)?;
+    let size = size.max(bytes.len() as u64);
+    Ok((bytes, size))
+}
+
+/// Adds a file to `sources`; a file that cannot be used as text gets its
+/// diagnostic in `failed` and is not parsed.
+fn add(
+    sources: &mut Sources,
+    failed: &mut Vec<Diagnostic>,
+    path: PathBuf,
+    read: Result<(Vec<u8>, u64), Problem>,
+) {
+    match read {
+        Err(problem) => {
+            let id = sources.add(SourceFile::new(path, String::new()));
+            failed.push(Diagnostic::whole_file(id, problem));
+        }
+        Ok((_, size)) if size > MAX_FILE_BYTES => {
+            let id = sources.add(SourceFile::new(path, String::new()));
+            failed.push(Diagnostic::whole_file(
+                id,
+                Problem::TooLarge {
+                    size,
+                    limit: MAX_FILE_BYTES,
+                },
+            ));
+        }
+        Ok((bytes, _)) => match String::from_utf8(bytes) {
+            Ok(text) => {
+                sources.add(SourceFile::new(path, text));
+            }
+            Err(err) => {
+                let offset = err.utf8_error().valid_up_to();
+                let text = String::from_utf8_lossy(err.as_bytes()).into_owned();
+                let id = sources.add(SourceFile::new(path, text));
+                // The lossy text is identical up to the bad byte, which
+                // became one U+FFFD (3 bytes).
+                let span = sources
+                    .get(id)
+                    .map_or(Span::default(), |file| file.span(offset, 3));
+                failed.push(Diagnostic::new(id, span, Problem::Encoding));
+            }
+        },
+    }
+}
+
+/// Parses, interpolates and validates every file; then checks that task
+/// names are unique across all of them.
+fn check(
+    sources: Sources,
+    failed: Vec<Diagnostic>,
+    env: &dyn Fn(&str) -> Option<String>,
+) -> Loaded {
+    let skip: HashSet<FileId> = failed.iter().map(|d| d.file).collect();
+    let mut diagnostics = failed;
+    let mut found = Vec::new();
+    for (index, file) in sources.iter().enumerate() {
+        let id = FileId(index);
+        if skip.contains(&id) {
+            continue;
+        }
+        let mut documents = yaml::parse(file, id, &mut diagnostics);
+        let mut any_content = false;
+        for document in &mut documents {
+            if let Some(root) = document.root.as_mut() {
+                interpolate::apply(root, file, id, env, &mut diagnostics);
+            }
+            let mut checker = Checker::new(file, id, &mut diagnostics);
+            match document.root {
+                None => any_content = true,
+                Some(_) => {
+                    if let Some(tasks) = checker.document(document) {
+                        any_content = true;
+                        found.extend(tasks.into_iter().map(|task| (id, task)));
+                    }
+                }
+            }
+        }
+        if !any_content {
+            diagnostics.push(Diagnostic::whole_file(
+                id,
+                Problem::NoTasks { empty_file: true },
+            ));
+        }
+    }
+
+    // Names are the identity of tasks in the account (§3.1): exact match,
+    // across every file given.
+    let mut first: HashMap<&str, (FileId, Span)> = HashMap::with_capacity(found.len());
+    for (id, task) in &found {
+        let Some((name, span)) = &task.name else {
+            continue;
+        };
+        match first.get(name.as_str()) {
+            Some((first_id, first_span)) => diagnostics.push(
+                Diagnostic::new(*id, *span, Problem::DuplicateName { name: name.clone() })
+                    .with_related(*first_id, *first_span, "first used here"),
+            ),
+            None => {
+                first.insert(name, (*id, *span));
+            }
+        }
+    }
+    drop(first);
+
+    // Aliases copy nodes, and with them the problems of their values:
+    // report each once.
+    diagnostics.sort_by(|a, b| {
+        (a.file, a.span.map(|s| (s.offset, s.len)), a.code()).cmp(&(
+            b.file,
+            b.span.map(|s| (s.offset, s.len)),
+            b.code(),
+        ))
+    });
+    diagnostics.dedup();
+    let tasks = found
+        .into_iter()
+        .filter_map(|(_, task)| task.spec)
+        .collect();
+    Loaded {
+        tasks,
+        diagnostics,
+        files: sources.len(),
+        sources,
+    }
+}

@@ -1,0 +1,264 @@
+//! The validated desired state: one [`TaskSpec`] per task of the manifests.
+//!
+//! Manifest words only. How these map onto CreateAiCallTask parameters
+//! (`TaskCps`, `CallTime`, ...) is the API layer's business; the mapping
+//! table for people is in `docs/manifest.md`.
+
+use std::fmt;
+use std::path::PathBuf;
+use std::str::FromStr;
+
+/// One task as the manifests describe it, defaults merged and every value
+/// checked against the API's limits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct TaskSpec {
+    /// The task name: its identity in the account (exact match).
+    pub name: String,
+    /// The agent that makes the calls.
+    pub agent_id: String,
+    /// The number calls come from.
+    pub virtual_number: String,
+    /// When the task starts.
+    pub start: Start,
+    /// Calls in flight at once; `None` = not managed (not sent, not compared).
+    pub concurrency: Option<u32>,
+    /// Days calls may be made: unique, Monday first.
+    pub call_days: Vec<Weekday>,
+    /// Times of day calls may be made: sorted by start, not overlapping.
+    pub call_windows: Vec<Window>,
+    /// Redial policy; `None` = no redial.
+    pub retry: Option<Retry>,
+    /// Where the task is written.
+    pub origin: Origin,
+}
+
+/// When a task starts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Start {
+    /// As soon as it is created.
+    Immediate,
+    /// At a fixed instant.
+    At(Scheduled),
+}
+
+/// A scheduled start.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Scheduled {
+    /// The instant.
+    pub at: jiff::Timestamp,
+    /// The date-time as written (after interpolation), for messages.
+    pub written: String,
+}
+
+/// A redial policy.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Retry {
+    /// Call outcomes that trigger a redial: unique, in the API's order (§3.7).
+    pub reasons: Vec<RetryReason>,
+    /// Redials per number, 1–3.
+    pub times: u8,
+    /// Minutes between redials, 1–720.
+    pub interval_minutes: u16,
+}
+
+/// A time window of a day during which calls are made: `start` < `end`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct Window {
+    /// First second of the window.
+    pub start: TimeOfDay,
+    /// End of the window.
+    pub end: TimeOfDay,
+}
+
+impl fmt::Display for Window {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}-{}", self.start, self.end)
+    }
+}
+
+/// A time of day, in seconds since midnight (0 to 86 399).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct TimeOfDay(u32);
+
+impl TimeOfDay {
+    /// The time `hours:minutes:seconds`, if it exists on a clock.
+    pub fn new(hours: u32, minutes: u32, seconds: u32) -> Option<TimeOfDay> {
+        (hours < 24 && minutes < 60 && seconds < 60)
+            .then(|| TimeOfDay(hours * 3600 + minutes * 60 + seconds))
+    }
+
+    /// Seconds since midnight.
+    pub fn seconds(self) -> u32 {
+        self.0
+    }
+}
+
+impl fmt::Display for TimeOfDay {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let (h, m, s) = (self.0 / 3600, self.0 / 60 % 60, self.0 % 60);
+        write!(f, "{h:02}:{m:02}:{s:02}")
+    }
+}
+
+impl FromStr for TimeOfDay {
+    type Err = ();
+
+    /// `HH:MM` or `HH:MM:SS`, two digits each.
+    fn from_str(text: &str) -> Result<TimeOfDay, ()> {
+        let parts: Vec<&str> = text.split(':').collect();
+        if !(2..=3).contains(&parts.len())
+            || parts
+                .iter()
+                .any(|part| part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()))
+        {
+            return Err(());
+        }
+        let number = |i: usize| parts.get(i).map_or(Ok(0), |part| part.parse::<u32>());
+        let (h, m, s) = (number(0), number(1), number(2));
+        match (h, m, s) {
+            (Ok(h), Ok(m), Ok(s)) => TimeOfDay::new(h, m, s).ok_or(()),
+            _ => Err(()),
+        }
+    }
+}
+
+/// Where a task is written.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    /// The file, as the user named it (or as found below a directory).
+    pub file: PathBuf,
+    /// The document in the file, from 1.
+    pub document: usize,
+    /// 1-based line of the task's `name` value.
+    pub line: u32,
+    /// 1-based character column of the task's `name` value.
+    pub column: u32,
+}
+
+impl fmt::Display for Origin {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}:{}:{}", self.file.display(), self.line, self.column)
+    }
+}
+
+/// Declares a closed set of upper-case words (days, retry reasons) with
+/// `as_str`, `FromStr`, `ALL` and a JSON Schema enum.
+macro_rules! words {
+    (
+        $(#[$meta:meta])*
+        pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $word:literal, )+ }
+    ) => {
+        $(#[$meta])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, schemars::JsonSchema)]
+        pub enum $name {
+            $( $(#[$vmeta])* #[schemars(rename = $word)] $variant, )+
+        }
+
+        impl $name {
+            /// Every value, in canonical order.
+            pub const ALL: &'static [$name] = &[$($name::$variant),+];
+            /// Every value as written in manifests and on the wire.
+            pub const WORDS: &'static [&'static str] = &[$($word),+];
+
+            /// The word as written in manifests and on the wire.
+            pub fn as_str(self) -> &'static str {
+                match self { $($name::$variant => $word),+ }
+            }
+        }
+
+        impl FromStr for $name {
+            type Err = ();
+
+            /// Exact, case-sensitive, as the API compares them.
+            fn from_str(word: &str) -> Result<$name, ()> {
+                match word {
+                    $($word => Ok($name::$variant),)+
+                    _ => Err(()),
+                }
+            }
+        }
+
+        impl fmt::Display for $name {
+            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+    };
+}
+
+words! {
+    /// A day of the week on which calls are made (`CallDay`).
+    pub enum Weekday {
+        /// Monday.
+        Monday = "MONDAY",
+        /// Tuesday.
+        Tuesday = "TUESDAY",
+        /// Wednesday.
+        Wednesday = "WEDNESDAY",
+        /// Thursday.
+        Thursday = "THURSDAY",
+        /// Friday.
+        Friday = "FRIDAY",
+        /// Saturday.
+        Saturday = "SATURDAY",
+        /// Sunday.
+        Sunday = "SUNDAY",
+    }
+}
+
+words! {
+    /// A call outcome that triggers a redial (`CallRetryReason`, §3.7 order).
+    pub enum RetryReason {
+        /// The callee rejected the call.
+        CallRejected = "CALL_REJECTED",
+        /// The line was busy.
+        UserBusy = "USER_BUSY",
+        /// The number is suspended.
+        Suspend = "SUSPEND",
+        /// The number does not exist.
+        InvalidNumber = "INVALID_NUMBER",
+        /// The phone was off.
+        PoweredOff = "POWERED_OFF",
+        /// The network was busy.
+        NetworkBusy = "NETWORK_BUSY",
+        /// Nobody answered.
+        NoAnswer = "NO_ANSWER",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_of_day_take_two_digit_fields_and_print_seconds() {
+        assert_eq!(
+            "09:00".parse::<TimeOfDay>().unwrap().to_string(),
+            "09:00:00"
+        );
+        assert_eq!("23:59:59".parse::<TimeOfDay>().unwrap().seconds(), 86_399);
+        for bad in [
+            "9:00",
+            "24:00",
+            "12:60",
+            "12:00:60",
+            "12",
+            "12:00:00:00",
+            "ab:cd",
+            "+1:00",
+        ] {
+            assert!(bad.parse::<TimeOfDay>().is_err(), "{bad}");
+        }
+    }
+
+    #[test]
+    fn words_round_trip_in_canonical_order() {
+        for day in Weekday::ALL {
+            assert_eq!(day.as_str().parse::<Weekday>(), Ok(*day));
+        }
+        assert!("monday".parse::<Weekday>().is_err());
+        assert_eq!(RetryReason::ALL.first(), Some(&RetryReason::CallRejected));
+        assert_eq!(RetryReason::WORDS.last(), Some(&"NO_ANSWER"));
+        assert!(Weekday::Monday < Weekday::Sunday);
+    }
+}
