@@ -24,6 +24,8 @@ pub mod exit;
 /// Secrets that mask themselves in `Debug` and `Display`.
 pub mod secret;
 
+/// Reading the account: which manifest tasks exist, and their details.
+pub mod account;
 /// The `aiccs` API: signing, wire types, credentials, the HTTP client.
 pub mod api;
 /// The executor: exactly-once creates, concurrently.

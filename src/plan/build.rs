@@ -23,9 +23,9 @@ pub struct Inputs<'a> {
     pub desired: &'a [DesiredTask],
     /// Every account task whose exact name is one of the desired names.
     pub observed: &'a [ObservedTask],
-    /// How many tasks the account holds in all.
-    pub account_total: u64,
-    /// The account's unmanaged tasks, when they were listed.
+    /// How many account tasks no manifest names.
+    pub unmanaged_count: u64,
+    /// The account's unmanaged tasks, when they are to be listed.
     pub unmanaged: Option<Vec<UnmanagedTask>>,
     /// Where the plan is made against.
     pub target: Target,
@@ -68,13 +68,11 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
     let mut errors = Vec::new();
     let mut summary = Summary::default();
     let mut entries = Vec::with_capacity(inputs.desired.len());
-    let mut managed_in_account: u64 = 0;
     for desired in inputs.desired {
         let found = by_name
             .get(desired.name.as_str())
             .map(Vec::as_slice)
             .unwrap_or_default();
-        managed_in_account += found.len() as u64;
         match found {
             [] => {
                 if let Some(StartConfig::Scheduled { at, at_ms }) = &desired.config.start
@@ -115,10 +113,7 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
         return Err(errors);
     }
 
-    summary.unmanaged = match &inputs.unmanaged {
-        Some(list) => list.len() as u64,
-        None => inputs.account_total.saturating_sub(managed_in_account),
-    };
+    summary.unmanaged = inputs.unmanaged_count;
     Ok(Plan {
         format_version: FORMAT_VERSION.to_owned(),
         made_at: inputs.now.to_string(),
@@ -200,12 +195,12 @@ pub(crate) mod tests {
     fn inputs<'a>(
         desired: &'a [DesiredTask],
         observed: &'a [ObservedTask],
-        total: u64,
+        unmanaged_count: u64,
     ) -> Inputs<'a> {
         Inputs {
             desired,
             observed,
-            account_total: total,
+            unmanaged_count,
             unmanaged: None,
             target: target(),
             now: now(),
@@ -216,7 +211,7 @@ pub(crate) mod tests {
     fn missing_tasks_are_created_and_matching_ones_unchanged() {
         let desired = [desired("a", 5), desired("b", 9)];
         let observed = [observed(&desired[1], "118700000000000002")];
-        let plan = build(inputs(&desired, &observed, 40)).expect("plan");
+        let plan = build(inputs(&desired, &observed, 39)).expect("plan");
         assert_eq!(
             plan.summary,
             Summary {
@@ -237,7 +232,7 @@ pub(crate) mod tests {
         let desired = [desired("a", 5)];
         let mut existing = observed(&desired[0], "118700000000000001");
         existing.config.concurrency = Some(10);
-        let plan = build(inputs(&desired, &[existing], 1)).expect("plan");
+        let plan = build(inputs(&desired, &[existing], 0)).expect("plan");
         assert_eq!(
             plan.summary,
             Summary {
@@ -294,17 +289,5 @@ pub(crate) mod tests {
         let existing = observed(&task, "118700000000000001");
         let plan = build(inputs(&[task], &[existing], 1)).expect("plan");
         assert_eq!(plan.summary.unchanged, 1);
-    }
-
-    #[test]
-    fn listed_unmanaged_tasks_are_counted_from_the_list() {
-        let desired = [desired("a", 5)];
-        let mut inputs = inputs(&desired, &[], 3);
-        inputs.unmanaged = Some(vec![UnmanagedTask {
-            task_id: "118700000000000001".to_owned(),
-            name: "other".to_owned(),
-            status: None,
-        }]);
-        assert_eq!(build(inputs).expect("plan").summary.unmanaged, 1);
     }
 }

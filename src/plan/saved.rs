@@ -305,7 +305,7 @@ mod tests {
         build(Inputs {
             desired,
             observed: &[],
-            account_total: 0,
+            unmanaged_count: 0,
             unmanaged: None,
             target: target(),
             now: now(),

@@ -60,7 +60,7 @@ pub(crate) mod tests {
         build(Inputs {
             desired: &desired,
             observed: &observed,
-            account_total: 45,
+            unmanaged_count: 1,
             unmanaged: Some(vec![UnmanagedTask {
                 task_id: "118700000000000001".to_owned(),
                 name: "legacy | 老任务".to_owned(),
