@@ -253,6 +253,39 @@ async fn create_once<C: Creator>(
     }
 }
 
+/// The executor's view of the real API client.
+#[derive(Debug, Clone)]
+pub struct ApiCreator {
+    /// The client.
+    pub client: crate::api::Client,
+    /// Rows per page for name look-ups.
+    pub page_size: u32,
+}
+
+impl Creator for ApiCreator {
+    type Request = crate::api::CreateTask;
+
+    async fn create(&self, request: &crate::api::CreateTask) -> Attempt {
+        match self.client.create_task(request).await {
+            Ok(id) => Attempt::Created(id.to_string()),
+            Err(err) if err.code() == Some(NAME_TAKEN) => Attempt::NameTaken,
+            Err(err) if err.is_outcome_unknown() => Attempt::OutcomeUnknown(Arc::new(err)),
+            Err(err) => Attempt::Failed(Arc::new(err)),
+        }
+    }
+
+    async fn lookup(&self, name: &str) -> Result<Vec<String>, BoxError> {
+        match self.client.find_tasks_named(name, self.page_size).await {
+            Ok(tasks) => Ok(tasks.into_iter().map(|t| t.task_id.to_string()).collect()),
+            Err(err) => Err(Arc::new(err)),
+        }
+    }
+}
+
+/// The business error code of a create refused because the name is taken
+/// (`aiccs-api.md` §7).
+pub const NAME_TAKEN: &str = "TaskNameDuplicate";
+
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;

@@ -176,6 +176,13 @@ pub enum Staleness {
         /// The masked AccessKey ID now.
         current: String,
     },
+    /// The account now lacks tasks it held when the plan was made (a task
+    /// was renamed away), so creating only the planned ones would not
+    /// converge.
+    Unplanned {
+        /// Tasks that now need creating but are not in the plan.
+        names: Vec<String>,
+    },
     /// An action's precondition no longer holds.
     PreconditionFailed {
         /// The precondition.
@@ -215,6 +222,14 @@ impl fmt::Display for Staleness {
                 f,
                 "the plan was made with AccessKey {planned}, but this run uses {current}"
             ),
+            Staleness::Unplanned { names } => {
+                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                write!(
+                    f,
+                    "the account no longer holds {}, which the plan took as existing",
+                    quoted.join(", ")
+                )
+            }
             Staleness::PreconditionFailed {
                 precondition,
                 found,
