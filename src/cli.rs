@@ -264,6 +264,10 @@ pub struct EmulatorArgs {
     /// Fault injection: on the Nth CreateAiCallTask, commit, then drop the connection unanswered.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub drop_create_reply: Option<u64>,
+
+    /// Fault injection: refuse the Nth CreateAiCallTask with `InvalidParameter` (no side effect).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub refuse_create: Option<u64>,
 }
 
 /// Arguments of `aicall schema`.

@@ -71,6 +71,7 @@ fn config(
             throttle_every: args.throttle_every,
             unavailable_every: args.unavailable_every,
             drop_create_reply: args.drop_create_reply,
+            refuse_create: args.refuse_create,
         },
         request_log: Some(RequestLog::new(|record| {
             // A closed stderr must not stop the server.

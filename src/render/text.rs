@@ -28,7 +28,16 @@ const LONG_TEXT: usize = 24;
 
 /// Renders `plan` for a terminal or a log.
 pub fn render_plan(plan: &Plan, options: TextOptions, style: Style) -> String {
-    let mut out = String::new();
+    let mut out = format!(
+        "{}\n\n",
+        style.paint(
+            Paint::Dim,
+            &format!(
+                "Against {} with AccessKey {}:",
+                plan.target.endpoint, plan.target.access_key
+            )
+        )
+    );
     let mut listed_unchanged = false;
     for entry in &plan.tasks {
         if entry.action != Action::Unchanged || options.verbose {
