@@ -185,6 +185,8 @@ mod tests {
                 "4",
                 "--drop-create-reply",
                 "2",
+                "--refuse-create",
+                "5",
             ]),
             None,
         )
@@ -196,6 +198,7 @@ mod tests {
                 throttle_every: Some(3),
                 unavailable_every: Some(4),
                 drop_create_reply: Some(2),
+                refuse_create: Some(5),
             }
         );
     }
