@@ -148,7 +148,11 @@ pub struct ConnectionArgs {
     pub page_size: u32,
 
     /// Client-side limit on API requests per second, across all workers.
-    #[arg(long, value_name = "N", env = env::AICALL_RATE_LIMIT, default_value_t = 20,
+    ///
+    /// The default stays below the 100 requests/s that Alibaba Cloud
+    /// documents for sibling aiccs APIs (this API's own limit is not
+    /// documented), so scale never turns into a storm of throttled retries.
+    #[arg(long, value_name = "N", env = env::AICALL_RATE_LIMIT, default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub rate_limit: u32,
 
