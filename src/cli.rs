@@ -148,7 +148,11 @@ pub struct ConnectionArgs {
     pub page_size: u32,
 
     /// Client-side limit on API requests per second, across all workers.
-    #[arg(long, value_name = "N", env = env::AICALL_RATE_LIMIT, default_value_t = 20,
+    ///
+    /// The default stays below the 100 requests/s that Alibaba Cloud
+    /// documents for sibling aiccs APIs (this API's own limit is not
+    /// documented), so scale never turns into a storm of throttled retries.
+    #[arg(long, value_name = "N", env = env::AICALL_RATE_LIMIT, default_value_t = 50,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub rate_limit: u32,
 
@@ -264,6 +268,10 @@ pub struct EmulatorArgs {
     /// Fault injection: on the Nth CreateAiCallTask, commit, then drop the connection unanswered.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub drop_create_reply: Option<u64>,
+
+    /// Fault injection: refuse the Nth CreateAiCallTask with `InvalidParameter` (no side effect).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub refuse_create: Option<u64>,
 }
 
 /// Arguments of `aicall schema`.

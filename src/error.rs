@@ -24,6 +24,38 @@ pub enum Error {
     #[error("cannot start the async runtime")]
     Runtime(#[source] io::Error),
 
+    /// The embedded emulator's state directory cannot be made.
+    #[error("cannot create the directory `{}` for the local state", path.display())]
+    LocalState {
+        /// The directory.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
+    /// A saved plan cannot be read or written.
+    #[error("cannot {action} the saved plan `{}`", path.display())]
+    PlanFile {
+        /// `read` or `write`.
+        action: &'static str,
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
+    /// A saved plan's content is not a usable plan.
+    #[error("`{}` cannot be applied", path.display())]
+    PlanFormat {
+        /// The file.
+        path: std::path::PathBuf,
+        /// Why.
+        #[source]
+        source: crate::plan::saved::SavedPlanError,
+    },
+
     /// The emulator could not start or stop cleanly.
     #[error(transparent)]
     Emulator(#[from] crate::emulator::EmulatorError),

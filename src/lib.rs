@@ -24,13 +24,19 @@ pub mod exit;
 /// Secrets that mask themselves in `Debug` and `Display`.
 pub mod secret;
 
+/// Reading the account: which manifest tasks exist, and their details.
+pub mod account;
 /// The `aiccs` API: signing, wire types, credentials, the HTTP client.
 pub mod api;
+/// The executor: exactly-once creates, concurrently.
+pub mod apply;
 /// The local, wire-compatible emulator of the API: `aicall emulator`,
 /// every test, and the `--local` mode.
 pub mod emulator;
 /// Manifests: discovery, YAML with positions, interpolation, validation.
 pub mod manifest;
+/// Plans: comparing manifests with the account, as data.
+pub mod plan;
 /// Rendering for people and programs.
 pub mod render;
 

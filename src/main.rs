@@ -22,6 +22,9 @@ fn main() -> ExitCode {
                 let _ = writeln!(stderr, "  Caused by: {cause}");
                 source = cause.source();
             }
+            if let Some(hint) = err.hint() {
+                let _ = writeln!(stderr, "  hint: {hint}");
+            }
             match err {
                 aicall::Error::Usage(_) => ExitStatus::Usage.into(),
                 _ => ExitStatus::Failure.into(),

@@ -270,6 +270,21 @@ impl Client {
     ) -> Result<Vec<TaskSummary>, ApiError> {
         let page_size = page_size.max(1);
         let first = self.page(filter, 1, page_size).await?;
+        self.list_tasks_after(filter, first, page_size, parallelism)
+            .await
+    }
+
+    /// Like [`Client::list_tasks`], continuing from a first page the caller
+    /// already fetched (with the same filter and `page_size`), so its
+    /// `Total` can decide a strategy without costing a second request.
+    pub async fn list_tasks_after(
+        &self,
+        filter: &PageQuery,
+        first: TaskPage,
+        page_size: u32,
+        parallelism: usize,
+    ) -> Result<Vec<TaskSummary>, ApiError> {
+        let page_size = page_size.max(1);
         // The real maximum PageSize is undocumented (§3.3). A service that
         // serves fewer rows than asked, without saying so, would make every
         // page look "short"; measure the page size it actually uses.

@@ -71,6 +71,7 @@ fn config(
             throttle_every: args.throttle_every,
             unavailable_every: args.unavailable_every,
             drop_create_reply: args.drop_create_reply,
+            refuse_create: args.refuse_create,
         },
         request_log: Some(RequestLog::new(|record| {
             // A closed stderr must not stop the server.
@@ -184,6 +185,8 @@ mod tests {
                 "4",
                 "--drop-create-reply",
                 "2",
+                "--refuse-create",
+                "5",
             ]),
             None,
         )
@@ -195,6 +198,7 @@ mod tests {
                 throttle_every: Some(3),
                 unavailable_every: Some(4),
                 drop_create_reply: Some(2),
+                refuse_create: Some(5),
             }
         );
     }

@@ -13,6 +13,7 @@ pub mod apply;
 pub mod emulator;
 pub mod plan;
 pub mod schema;
+mod session;
 pub mod validate;
 
 /// Settings every command gets, derived once from the global flags.

@@ -24,6 +24,10 @@ pub struct Faults {
     /// executed and made durable, then its connection is closed without a
     /// reply: the client cannot know whether the task exists.
     pub drop_create_reply: Option<u64>,
+    /// The Nth `CreateAiCallTask` (counted like `drop_create_reply`) is
+    /// refused with 400 `InvalidParameter` without being executed: a
+    /// definite failure of one task among others.
+    pub refuse_create: Option<u64>,
 }
 
 impl Faults {
@@ -36,6 +40,11 @@ impl Faults {
         } else {
             None
         }
+    }
+
+    /// Whether create number `n` (from 1) is refused outright.
+    pub(crate) fn refuses_create(&self, n: u64) -> bool {
+        self.refuse_create == Some(n)
     }
 
     /// Whether create number `n` (from 1) loses its reply.

@@ -441,6 +441,13 @@ impl Shared {
         let call = Call::parse(op, &params, now_ms, self.max_page_size)?;
         if op == Operation::Create {
             let number = self.creates.fetch_add(1, Ordering::Relaxed) + 1;
+            if self.faults.refuses_create(number) {
+                return Err(ServiceError::invalid(
+                    "TaskName",
+                    params.get("TaskName").unwrap_or_default(),
+                    "anything but this: the emulator was told to refuse this create (fault injection)",
+                ));
+            }
             *drop_reply = self.faults.drops_create(number);
         }
         let (result, version) = self.store.execute(call, now_ms);

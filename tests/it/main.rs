@@ -12,5 +12,7 @@ mod emulator;
 mod harness;
 /// The official Python SDK against the emulator, both signature modes.
 mod sdk;
+/// `apply` on a pseudo-terminal: the confirmation prompt.
+mod terminal;
 /// `aicall validate` and `aicall schema`: fixtures, examples, discovery.
 mod validate;

@@ -1,0 +1,545 @@
+//! Scale benchmarks: plan and apply near the round-trip limit.
+//!
+//! `cargo bench --bench scale` (release build). Prints figures; judges
+//! nothing. Every API scenario runs the real `aicall` binary against the
+//! emulator started in this process with 20 ms of added latency per
+//! request, so the physical limit is the number of round trips:
+//! floor = ⌈requests ÷ parallelism⌉ × latency (a lower bound: a request
+//! cannot start before the reply it depends on).
+//!
+//! 1. validate: 10,000 tasks in 100 files: wall time, peak memory.
+//! 2. plan: account of 10,000 tasks; manifests of 1,000 (500 there and
+//!    unchanged, 500 new): requests, wall time, floor, peak memory.
+//! 3. plan: account of 10,000 tasks; manifests of 10: must look names up,
+//!    not list 100 pages.
+//! 4. apply: create 1,000 tasks at `--parallelism 8`: wall time against
+//!    the floor, requests per task.
+//! 5. render: a 10,000-task plan as text, JSON and Markdown.
+//!
+//! The client's default rate limit (50 requests/s) would dominate every
+//! figure here; the scenarios raise it with `--rate-limit`, and the
+//! README gives the time at the default as well. PageSize is raised to
+//! the emulator's 100 (the default stays at 50).
+//!
+//! `AICALL_BENCH_RUNS=N` repeats each binary scenario N times (default 3)
+//! and prints the best and the median.
+#![allow(clippy::unwrap_used)]
+
+use std::fmt::Write as _;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use aicall::emulator::{Config, Emulator, Faults, NewTask};
+use aicall::plan::build::{Inputs, build};
+use aicall::plan::model::{
+    DesiredTask, ObservedTask, Retry, Source, StartConfig, Target, TaskConfig, WindowConfig,
+};
+use aicall::render::style::Style;
+use aicall::render::text::TextOptions;
+
+const LATENCY: Duration = Duration::from_millis(20);
+const ACCOUNT: usize = 10_000;
+const PAGE_SIZE: u32 = 100;
+const PARALLELISM: u32 = 8;
+const RATE_LIMIT: &str = "10000";
+
+fn main() {
+    let runs: usize = std::env::var("AICALL_BENCH_RUNS")
+        .ok()
+        .and_then(|v| v.parse().ok())
+        .unwrap_or(3)
+        .max(1);
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .unwrap();
+    println!(
+        "aicall scale benchmarks: emulator latency {} ms, {runs} runs each\n",
+        LATENCY.as_millis()
+    );
+
+    validate(runs);
+    runtime.block_on(plan_many(runs));
+    runtime.block_on(plan_few(runs));
+    runtime.block_on(apply_many(runs));
+    render();
+}
+
+/// One run of the binary: wall time and peak resident memory.
+struct Run {
+    wall: Duration,
+    peak_kib: Option<u64>,
+    stdout: String,
+    stderr: String,
+}
+
+/// Runs `aicall args...` in `dir` and measures it. Peak memory is the
+/// child's VmHWM, read from /proc while it runs (Linux only).
+fn run_binary(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Run {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
+    command
+        .args(args)
+        .current_dir(dir)
+        .env_remove("NO_COLOR")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped());
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    let started = Instant::now();
+    let child = command.spawn().unwrap();
+    let pid = child.id();
+    let watcher = std::thread::spawn(move || {
+        let mut peak = None;
+        let status = format!("/proc/{pid}/status");
+        while let Ok(text) = std::fs::read_to_string(&status) {
+            if let Some(kib) = text
+                .lines()
+                .find_map(|l| l.strip_prefix("VmHWM:"))
+                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
+            {
+                peak = Some(kib);
+            }
+            std::thread::sleep(Duration::from_millis(2));
+        }
+        peak
+    });
+    let output = child.wait_with_output().unwrap();
+    let wall = started.elapsed();
+    let peak_kib = watcher.join().unwrap();
+    assert!(
+        output.status.code() == Some(0),
+        "aicall {args:?} failed: {}\n{}",
+        output.status,
+        String::from_utf8_lossy(&output.stderr)
+    );
+    Run {
+        wall,
+        peak_kib,
+        stdout: String::from_utf8_lossy(&output.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&output.stderr).into_owned(),
+    }
+}
+
+fn summarise(runs: &mut [Run]) -> (Duration, Duration, Option<u64>) {
+    runs.sort_by_key(|r| r.wall);
+    let best = runs[0].wall;
+    let median = runs[runs.len() / 2].wall;
+    let peak = runs.iter().filter_map(|r| r.peak_kib).max();
+    (best, median, peak)
+}
+
+fn mib(kib: Option<u64>) -> String {
+    kib.map_or_else(
+        || "n/a".to_owned(),
+        |k| format!("{:.1} MiB", k as f64 / 1024.0),
+    )
+}
+
+fn secs(d: Duration) -> String {
+    format!("{:.3} s", d.as_secs_f64())
+}
+
+/// A manifest task that matches `NewTask::example` exactly, so seeded tasks
+/// of the same name are unchanged.
+fn task_yaml(out: &mut String, name: &str) {
+    let _ = writeln!(out, "  - name: {name}");
+}
+
+/// Writes `names` as manifests, `per_file` tasks per file.
+fn write_manifests(dir: &Path, names: &[String], per_file: usize) {
+    std::fs::create_dir_all(dir).unwrap();
+    for (i, chunk) in names.chunks(per_file).enumerate() {
+        let mut text = String::from(
+            "version: 1\n\
+             defaults:\n\
+             \x20 agentId: \"1180123456789012345\"\n\
+             \x20 virtualNumber: \"0327121220001\"\n\
+             \x20 start: immediate\n\
+             \x20 concurrency: 10\n\
+             \x20 callDays: [MONDAY, TUESDAY, WEDNESDAY, THURSDAY, FRIDAY]\n\
+             \x20 callWindows:\n\
+             \x20   - { start: \"09:00\", end: \"12:00\" }\n\
+             tasks:\n",
+        );
+        for name in chunk {
+            task_yaml(&mut text, name);
+        }
+        std::fs::write(dir.join(format!("campaign-{i:03}.yaml")), text).unwrap();
+    }
+}
+
+fn seeded(name: &str) -> NewTask {
+    let mut task = NewTask::example(name);
+    task.config.miss_call_retry = Some(false);
+    task
+}
+
+/// An emulator with latency, holding `managed` (named) tasks and enough
+/// unrelated ones to make `ACCOUNT` in all.
+async fn account(managed: &[String]) -> Emulator {
+    let emulator = Emulator::start(Config {
+        faults: Faults {
+            latency: LATENCY,
+            ..Faults::default()
+        },
+        ..Config::default()
+    })
+    .await
+    .unwrap();
+    let mut tasks: Vec<NewTask> = (0..ACCOUNT - managed.len())
+        .map(|i| seeded(&format!("unrelated-{i:05}")))
+        .collect();
+    tasks.extend(managed.iter().map(|n| seeded(n)));
+    emulator.seed(tasks).await.unwrap();
+    emulator
+}
+
+fn connection(emulator: &Emulator) -> Vec<(&'static str, String)> {
+    vec![
+        ("AICALL_ENDPOINT", emulator.endpoint()),
+        (
+            "ALIBABA_CLOUD_ACCESS_KEY_ID",
+            emulator.access_key_id().to_owned(),
+        ),
+        (
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            emulator.access_key_secret().expose().to_owned(),
+        ),
+    ]
+}
+
+fn names(prefix: &str, range: std::ops::Range<usize>) -> Vec<String> {
+    range.map(|i| format!("{prefix}-{i:05}")).collect()
+}
+
+/// The issue's floor: round trips ÷ parallelism × latency.
+fn floor(requests: u64, parallelism: u32) -> Duration {
+    rounds(&[requests], parallelism)
+}
+
+/// The floor with the dependency chain counted: each phase (first page;
+/// remaining pages or look-ups; details; creates) can only start once the
+/// one before it has answered, so phases add up.
+fn rounds(phases: &[u64], parallelism: u32) -> Duration {
+    let rounds: u64 = phases
+        .iter()
+        .map(|n| n.div_ceil(u64::from(parallelism)))
+        .sum();
+    LATENCY * u32::try_from(rounds).unwrap_or(u32::MAX)
+}
+
+fn validate(runs: usize) {
+    let dir = tempfile::tempdir().unwrap();
+    write_manifests(dir.path(), &names("续费提醒", 0..10_000), 100);
+    let mut measured: Vec<Run> = (0..runs)
+        .map(|_| run_binary(dir.path(), &["validate", "."], &[]))
+        .collect();
+    let (best, median, peak) = summarise(&mut measured);
+    println!("1. validate: 10,000 tasks in 100 files");
+    println!(
+        "   wall {} best, {} median; peak memory {}",
+        secs(best),
+        secs(median),
+        mib(peak)
+    );
+    println!("   target: < 0.250 s, < 80 MiB\n");
+}
+
+async fn plan_many(runs: usize) {
+    let existing = names("task", 0..500);
+    let all = names("task", 0..1_000);
+    let dir = tempfile::tempdir().unwrap();
+    write_manifests(&dir.path().join("m"), &all, 100);
+    let mut measured = Vec::new();
+    let mut requests = 0;
+    for _ in 0..runs {
+        let emulator = account(&existing).await;
+        let env = connection(&emulator);
+        let path = dir.path().to_path_buf();
+        let run = tokio::task::spawn_blocking(move || {
+            run_binary(&path, &plan_args("m", "--format", "json"), &env)
+        })
+        .await
+        .unwrap();
+        requests = emulator.stats().requests;
+        assert!(
+            run.stdout.contains("\"create\": 500"),
+            "unexpected plan: {}{}",
+            &run.stdout[..run.stdout.len().min(3000)],
+            run.stderr
+        );
+        measured.push(run);
+        emulator.shutdown().await.unwrap();
+    }
+    let (best, median, peak) = summarise(&mut measured);
+    let floor = floor(requests, PARALLELISM);
+    let pages = ACCOUNT.div_ceil(PAGE_SIZE as usize) as u64;
+    let chained = rounds(&[1, pages - 1, 500], PARALLELISM);
+    let bound = ACCOUNT.div_ceil(PAGE_SIZE as usize).min(1_000) + 500 + 1;
+    println!("2. plan: account of 10,000 tasks; manifests of 1,000 (500 unchanged, 500 new)");
+    println!("   requests {requests} (bound min(⌈T/PageSize⌉, M) + E + 1 = {bound})");
+    println!(
+        "   wall {} best, {} median; floor {} (ratio {:.2}); peak memory {}",
+        secs(best),
+        secs(median),
+        secs(floor),
+        best.as_secs_f64() / floor.as_secs_f64(),
+        mib(peak)
+    );
+    println!(
+        "   floor with phases chained (first page, other pages, details) {} (ratio {:.2})",
+        secs(chained),
+        best.as_secs_f64() / chained.as_secs_f64()
+    );
+    println!("   target: within 1.3x of the floor, < 200 MiB\n");
+}
+
+async fn plan_few(runs: usize) {
+    let existing = names("task", 0..5);
+    let all = names("task", 0..10);
+    let dir = tempfile::tempdir().unwrap();
+    write_manifests(&dir.path().join("m"), &all, 10);
+    let mut measured = Vec::new();
+    let mut stats = None;
+    for _ in 0..runs {
+        let emulator = account(&existing).await;
+        let env = connection(&emulator);
+        let path = dir.path().to_path_buf();
+        let run = tokio::task::spawn_blocking(move || {
+            run_binary(&path, &plan_args("m", "--format", "text"), &env)
+        })
+        .await
+        .unwrap();
+        stats = Some(emulator.stats());
+        measured.push(run);
+        emulator.shutdown().await.unwrap();
+    }
+    let stats = stats.unwrap();
+    let (best, median, _) = summarise(&mut measured);
+    let floor = floor(stats.requests, PARALLELISM);
+    let chained = rounds(
+        &[
+            1,
+            stats.action("QueryAiCallTaskPage") - 1,
+            stats.action("QueryAiCallTaskDetail"),
+        ],
+        PARALLELISM,
+    );
+    println!("3. plan: account of 10,000 tasks; manifests of 10 (5 there)");
+    println!(
+        "   requests {} ({} pages/look-ups, {} details); listing every page would take {}",
+        stats.requests,
+        stats.action("QueryAiCallTaskPage"),
+        stats.action("QueryAiCallTaskDetail"),
+        ACCOUNT.div_ceil(PAGE_SIZE as usize)
+    );
+    println!(
+        "   wall {} best, {} median; floor {} (ratio {:.2}); chained floor {} (ratio {:.2})\n",
+        secs(best),
+        secs(median),
+        secs(floor),
+        best.as_secs_f64() / floor.as_secs_f64(),
+        secs(chained),
+        best.as_secs_f64() / chained.as_secs_f64()
+    );
+}
+
+async fn apply_many(runs: usize) {
+    let all = names("new-task", 0..1_000);
+    let dir = tempfile::tempdir().unwrap();
+    write_manifests(&dir.path().join("m"), &all, 100);
+    let mut measured = Vec::new();
+    let mut stats = None;
+    for _ in 0..runs {
+        let emulator = account(&[]).await;
+        let env = connection(&emulator);
+        let path = dir.path().to_path_buf();
+        let run = tokio::task::spawn_blocking(move || {
+            let parallelism = PARALLELISM.to_string();
+            let page_size = PAGE_SIZE.to_string();
+            run_binary(
+                &path,
+                &[
+                    "apply",
+                    "m",
+                    "--auto-approve",
+                    "--parallelism",
+                    &parallelism,
+                    "--read-parallelism",
+                    &parallelism,
+                    "--page-size",
+                    &page_size,
+                    "--rate-limit",
+                    RATE_LIMIT,
+                ],
+                &env,
+            )
+        })
+        .await
+        .unwrap();
+        let s = emulator.stats();
+        assert_eq!(
+            s.action("CreateAiCallTask"),
+            1_000,
+            "every task created once"
+        );
+        stats = Some(s);
+        measured.push(run);
+        emulator.shutdown().await.unwrap();
+    }
+    let stats = stats.unwrap();
+    let (best, median, peak) = summarise(&mut measured);
+    let floor = floor(stats.requests, PARALLELISM);
+    let creates = stats.action("CreateAiCallTask");
+    let chained = rounds(&[1, stats.requests - creates - 1, creates], PARALLELISM);
+    println!("4. apply: create 1,000 tasks at --parallelism 8 (account of 10,000)");
+    println!(
+        "   requests {} ({} creates, {} to plan); {:.2} requests per created task",
+        stats.requests,
+        stats.action("CreateAiCallTask"),
+        stats.requests - stats.action("CreateAiCallTask"),
+        stats.requests as f64 / 1_000.0
+    );
+    println!(
+        "   wall {} best, {} median; floor {} (ratio {:.2}); peak memory {}",
+        secs(best),
+        secs(median),
+        secs(floor),
+        best.as_secs_f64() / floor.as_secs_f64(),
+        mib(peak)
+    );
+    println!(
+        "   floor with phases chained (first page, other pages, creates) {} (ratio {:.2})",
+        secs(chained),
+        best.as_secs_f64() / chained.as_secs_f64()
+    );
+    println!("   target: within 1.3x of the floor\n");
+}
+
+fn plan_args<'a>(manifests: &'a str, format_flag: &'a str, format: &'a str) -> Vec<&'a str> {
+    vec![
+        "plan",
+        manifests,
+        format_flag,
+        format,
+        "--page-size",
+        "100",
+        "--read-parallelism",
+        "8",
+        "--rate-limit",
+        RATE_LIMIT,
+    ]
+}
+
+/// A plan of 10,000 entries: a third each create, drift and unchanged.
+fn render() {
+    let config = |i: usize| TaskConfig {
+        agent_id: Some("118012345678901234".to_owned()),
+        virtual_number: Some("0327121220001".to_owned()),
+        start: Some(if i.is_multiple_of(2) {
+            StartConfig::Immediate
+        } else {
+            StartConfig::Scheduled {
+                at: "2030-12-01T09:00:00+08:00".to_owned(),
+                at_ms: 1_922_317_200_000,
+            }
+        }),
+        concurrency: Some(50),
+        call_days: Some(vec!["MONDAY".to_owned(), "FRIDAY".to_owned()]),
+        call_windows: Some(vec![WindowConfig {
+            start: "09:00:00".to_owned(),
+            end: "12:00:00".to_owned(),
+        }]),
+        retry: Some(Retry::On {
+            reasons: vec!["USER_BUSY".to_owned(), "NO_ANSWER".to_owned()],
+            times: 2,
+            interval_minutes: 30,
+        }),
+    };
+    let desired: Vec<DesiredTask> = (0..10_000)
+        .map(|i| DesiredTask {
+            name: format!("续费提醒-{i:05}"),
+            config: config(i),
+            source: Source {
+                file: PathBuf::from(format!("campaigns/c{:03}.yaml", i / 100))
+                    .display()
+                    .to_string(),
+                line: 10 + i % 100 * 3,
+                column: 11,
+            },
+        })
+        .collect();
+    let observed: Vec<ObservedTask> = desired
+        .iter()
+        .enumerate()
+        .filter(|(i, _)| i % 3 != 0)
+        .map(|(i, d)| {
+            let mut config = d.config.clone();
+            if i % 3 == 1 {
+                config.concurrency = Some(80);
+                config.call_days = Some(vec!["MONDAY".to_owned(), "SATURDAY".to_owned()]);
+            }
+            ObservedTask {
+                task_id: format!("1187{i:015}"),
+                name: d.name.clone(),
+                status: Some("RUNNING".to_owned()),
+                config,
+            }
+        })
+        .collect();
+    let plan = build(Inputs {
+        desired: &desired,
+        observed: &observed,
+        unmanaged_count: 0,
+        unmanaged: None,
+        target: Target {
+            endpoint: "https://aiccs.aliyuncs.com".to_owned(),
+            access_key: "LTAI****abcd".to_owned(),
+            account_fingerprint: "0".repeat(16),
+        },
+        now: jiff::Timestamp::now(),
+    })
+    .unwrap();
+    println!(
+        "5. render: a 10,000-task plan ({} create, {} drift, {} unchanged)",
+        plan.summary.create, plan.summary.drifted, plan.summary.unchanged
+    );
+    let time = |f: &dyn Fn() -> String| {
+        let mut best = Duration::MAX;
+        let mut bytes = 0;
+        for _ in 0..5 {
+            let started = Instant::now();
+            bytes = f().len();
+            best = best.min(started.elapsed());
+        }
+        (best, bytes)
+    };
+    for (label, f) in [
+        (
+            "text",
+            &(|| {
+                aicall::render::text::render_plan(
+                    &plan,
+                    TextOptions {
+                        verbose: true,
+                        show_unmanaged: false,
+                    },
+                    Style::plain(),
+                )
+            }) as &dyn Fn() -> String,
+        ),
+        ("json", &|| aicall::render::json::render_plan(&plan)),
+        ("markdown", &|| aicall::render::markdown::render_plan(&plan)),
+    ] {
+        let (best, bytes) = time(f);
+        println!(
+            "   {label:<8} {} ({:.1} MiB)",
+            secs(best),
+            bytes as f64 / 1_048_576.0
+        );
+    }
+    println!("   target: < 0.500 s each");
+}

@@ -1,0 +1,12 @@
+//! Plans: what `apply` would change, as data.
+//!
+//! Building a plan does no I/O: it takes the manifests' tasks and the
+//! account's tasks (read elsewhere, by [`crate::account`]) and compares them
+//! by exact name. Rendering lives in [`crate::render`]; executing in
+//! [`crate::apply`].
+
+pub mod build;
+pub mod desired;
+pub mod diff;
+pub mod model;
+pub mod saved;
