@@ -13,11 +13,7 @@ use super::Global;
 pub fn run(args: &SchemaArgs, _global: &Global) -> Result<ExitStatus, Error> {
     let text = match args.kind {
         SchemaKind::Manifest => manifest_schema_text(),
-        SchemaKind::Plan => {
-            return Err(Error::Usage(
-                "the plan schema is not available yet".to_owned(),
-            ));
-        }
+        SchemaKind::Plan => crate::render::json::plan_schema(),
     };
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes()).map_err(Error::Output)?;

@@ -358,8 +358,13 @@ fn committed_schema_is_up_to_date() {
 }
 
 #[test]
-fn the_plan_schema_is_not_there_yet() {
-    Test::new().args(["schema", "plan"]).run().assert_code(2);
+fn the_plan_schema_is_the_committed_one() {
+    let output = Test::new().args(["schema", "plan"]).run();
+    output.assert_code(0);
+    assert_eq!(
+        output.stdout,
+        std::fs::read_to_string(repo_root().join("schemas/aicall-plan.schema.json")).unwrap()
+    );
 }
 
 fn schema_validator() -> jsonschema::Validator {
