@@ -187,33 +187,7 @@ fn clock(text: &str) -> String {
 mod tests {
     use super::*;
 
-    fn config() -> TaskConfig {
-        TaskConfig {
-            agent_id: Some("118012345678901234".to_owned()),
-            virtual_number: Some("0327121220001".to_owned()),
-            start: Some(StartConfig::Scheduled {
-                at: "2030-12-01T09:00:00+08:00".to_owned(),
-                at_ms: 1_922_317_200_000,
-            }),
-            concurrency: Some(10),
-            call_days: Some(vec!["MONDAY".to_owned(), "FRIDAY".to_owned()]),
-            call_windows: Some(vec![
-                WindowConfig {
-                    start: "09:00:00".to_owned(),
-                    end: "12:00:00".to_owned(),
-                },
-                WindowConfig {
-                    start: "14:00:00".to_owned(),
-                    end: "18:00:00".to_owned(),
-                },
-            ]),
-            retry: Some(Retry::On {
-                reasons: vec!["USER_BUSY".to_owned(), "NO_ANSWER".to_owned()],
-                times: 2,
-                interval_minutes: 30,
-            }),
-        }
-    }
+    use crate::plan::model::fixtures::{config, start_ms};
 
     #[test]
     fn a_create_request_carries_every_field() {
@@ -222,9 +196,9 @@ mod tests {
         let s = &request.settings;
         assert_eq!(s.task_name, "外呼 测试*~(1)");
         assert_eq!(s.start_type, StartType::Schedule);
-        assert_eq!(s.task_start_time, Some(1_922_317_200_000));
+        assert_eq!(s.task_start_time, Some(start_ms()));
         assert_eq!(s.virtual_number.as_deref(), Some("0327121220001"));
-        assert_eq!(s.task_cps, Some(10));
+        assert_eq!(s.task_cps, Some(50));
         assert_eq!(s.miss_call_retry, Some(true));
         assert_eq!(s.call_retry_reasons, ["USER_BUSY", "NO_ANSWER"]);
         assert_eq!(
@@ -253,8 +227,8 @@ mod tests {
             agent_id: Some("118012345678901234".to_owned()),
             caller_number: Some("0327121220001".to_owned()),
             start_type: Some(StartType::Schedule),
-            start_time: Some(1_922_317_200_000),
-            concurrent_count: Some(10),
+            start_time: Some(start_ms()),
+            concurrent_count: Some(50),
             call_days: vec!["FRIDAY".to_owned(), "MONDAY".to_owned()],
             call_times: vec![
                 CallWindow::new("14:00", "18:00"),

@@ -265,17 +265,7 @@ mod tests {
         assert_eq!(signature[0].1, "PEZE2TcHiGaATqAbrfN4tAl4Law=");
         assert_eq!(
             sign::v1_canonical_query(rest.iter().map(|(n, v)| (n.as_str(), v.as_str()))),
-            "AccessKeyId=testid&Action=CreateAiCallTask&AgentId=1180123456789012345\
-             &CallDay=%5B%22MONDAY%22%2C%22FRIDAY%22%5D&CallRetryInterval=30\
-             &CallRetryReason=%5B%22NO_ANSWER%22%2C%22USER_BUSY%22%5D&CallRetryTimes=2\
-             &CallTime=%5B%22%7B%5C%22startTime%5C%22%3A%5C%2209%3A00%3A00%5C%22%2C%5C%22endTime\
-             %5C%22%3A%5C%2212%3A00%3A00%5C%22%7D%22%2C%22%7B%5C%22startTime%5C%22%3A%5C%2214%3A00\
-             %3A00%5C%22%2C%5C%22endTime%5C%22%3A%5C%2218%3A00%3A00%5C%22%7D%22%5D&Format=json\
-             &MissCallRetry=true&SignatureMethod=HMAC-SHA1&SignatureNonce=nonce-0002\
-             &SignatureVersion=1.0&StartType=SCHEDULE&TaskCps=10\
-             &TaskName=%E5%A4%96%E5%91%BC%20%E6%B5%8B%E8%AF%95%2A~%281%29\
-             &TaskStartTime=1767225600000&Timestamp=2025-01-01T00%3A00%3A00Z&Version=2019-10-15\
-             &VirtualNumber=0327121220001"
+            sign::vectors::V1_B_CQS
         );
         // On the wire a space is `+` (§1.2), `~` stays, and the signature's
         // `+`, `/` and `=` are escaped.

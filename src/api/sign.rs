@@ -213,6 +213,24 @@ fn hex_lower(bytes: &[u8]) -> String {
     out
 }
 
+/// The contract's worked vectors that more than one test module checks.
+#[cfg(test)]
+pub(crate) mod vectors {
+    /// §2.3 Vector V1-b: the canonicalised query string of a
+    /// CreateAiCallTask with a Chinese name, JSON arrays and nested JSON.
+    pub(crate) const V1_B_CQS: &str = "AccessKeyId=testid&Action=CreateAiCallTask&AgentId=1180123456789012345\
+         &CallDay=%5B%22MONDAY%22%2C%22FRIDAY%22%5D&CallRetryInterval=30\
+         &CallRetryReason=%5B%22NO_ANSWER%22%2C%22USER_BUSY%22%5D&CallRetryTimes=2\
+         &CallTime=%5B%22%7B%5C%22startTime%5C%22%3A%5C%2209%3A00%3A00%5C%22%2C%5C%22endTime\
+         %5C%22%3A%5C%2212%3A00%3A00%5C%22%7D%22%2C%22%7B%5C%22startTime%5C%22%3A%5C%2214%3A00\
+         %3A00%5C%22%2C%5C%22endTime%5C%22%3A%5C%2218%3A00%3A00%5C%22%7D%22%5D&Format=json\
+         &MissCallRetry=true&SignatureMethod=HMAC-SHA1&SignatureNonce=nonce-0002\
+         &SignatureVersion=1.0&StartType=SCHEDULE&TaskCps=10\
+         &TaskName=%E5%A4%96%E5%91%BC%20%E6%B5%8B%E8%AF%95%2A~%281%29\
+         &TaskStartTime=1767225600000&Timestamp=2025-01-01T00%3A00%3A00Z&Version=2019-10-15\
+         &VirtualNumber=0327121220001";
+}
+
 #[cfg(test)]
 mod tests {
     //! The worked vectors of `aiccs-api.md` §2.3 (V1) and §2.4 (V3), with
@@ -288,20 +306,7 @@ mod tests {
             ("CallRetryReason", r#"["NO_ANSWER","USER_BUSY"]"#),
         ]);
         let cqs = v1_canonical_query(params.iter().copied());
-        assert_eq!(
-            cqs,
-            "AccessKeyId=testid&Action=CreateAiCallTask&AgentId=1180123456789012345\
-             &CallDay=%5B%22MONDAY%22%2C%22FRIDAY%22%5D&CallRetryInterval=30\
-             &CallRetryReason=%5B%22NO_ANSWER%22%2C%22USER_BUSY%22%5D&CallRetryTimes=2\
-             &CallTime=%5B%22%7B%5C%22startTime%5C%22%3A%5C%2209%3A00%3A00%5C%22%2C%5C%22endTime\
-             %5C%22%3A%5C%2212%3A00%3A00%5C%22%7D%22%2C%22%7B%5C%22startTime%5C%22%3A%5C%2214%3A00\
-             %3A00%5C%22%2C%5C%22endTime%5C%22%3A%5C%2218%3A00%3A00%5C%22%7D%22%5D&Format=json\
-             &MissCallRetry=true&SignatureMethod=HMAC-SHA1&SignatureNonce=nonce-0002\
-             &SignatureVersion=1.0&StartType=SCHEDULE&TaskCps=10\
-             &TaskName=%E5%A4%96%E5%91%BC%20%E6%B5%8B%E8%AF%95%2A~%281%29\
-             &TaskStartTime=1767225600000&Timestamp=2025-01-01T00%3A00%3A00Z&Version=2019-10-15\
-             &VirtualNumber=0327121220001"
-        );
+        assert_eq!(cqs, vectors::V1_B_CQS);
         let sts = v1_string_to_sign("POST", params.iter().copied());
         assert!(sts.starts_with(
             "POST&%2F&AccessKeyId%3Dtestid%26Action%3DCreateAiCallTask%26AgentId%3D1180123456789012345\

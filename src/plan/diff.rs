@@ -220,34 +220,7 @@ mod tests {
         Some(list.iter().map(|d| (*d).to_owned()).collect())
     }
 
-    fn at_ms() -> i64 {
-        "2030-12-01T01:00:00Z"
-            .parse::<Timestamp>()
-            .expect("timestamp")
-            .as_millisecond()
-    }
-
-    fn config() -> TaskConfig {
-        TaskConfig {
-            agent_id: Some("118012345678901234".to_owned()),
-            virtual_number: Some("0327121220001".to_owned()),
-            start: Some(StartConfig::Scheduled {
-                at: "2030-12-01T09:00:00+08:00".to_owned(),
-                at_ms: at_ms(),
-            }),
-            concurrency: Some(50),
-            call_days: days(&["MONDAY", "FRIDAY"]),
-            call_windows: Some(vec![WindowConfig {
-                start: "09:00:00".to_owned(),
-                end: "12:00:00".to_owned(),
-            }]),
-            retry: Some(Retry::On {
-                reasons: vec!["USER_BUSY".to_owned(), "NO_ANSWER".to_owned()],
-                times: 2,
-                interval_minutes: 30,
-            }),
-        }
-    }
+    use crate::plan::model::fixtures::{config, start_ms as at_ms};
 
     #[test]
     fn equal_configurations_match() {

@@ -256,3 +256,45 @@ impl Plan {
         self.tasks.iter().filter(|t| t.action == Action::Create)
     }
 }
+
+#[cfg(test)]
+pub(crate) mod fixtures {
+    use super::{Retry, StartConfig, TaskConfig, WindowConfig};
+
+    /// 2030-12-01T09:00:00+08:00 in milliseconds.
+    pub(crate) fn start_ms() -> i64 {
+        "2030-12-01T01:00:00Z"
+            .parse::<jiff::Timestamp>()
+            .expect("timestamp")
+            .as_millisecond()
+    }
+
+    /// A fully set configuration: scheduled start, two windows, retry on.
+    pub(crate) fn config() -> TaskConfig {
+        TaskConfig {
+            agent_id: Some("118012345678901234".to_owned()),
+            virtual_number: Some("0327121220001".to_owned()),
+            start: Some(StartConfig::Scheduled {
+                at: "2030-12-01T09:00:00+08:00".to_owned(),
+                at_ms: start_ms(),
+            }),
+            concurrency: Some(50),
+            call_days: Some(vec!["MONDAY".to_owned(), "FRIDAY".to_owned()]),
+            call_windows: Some(vec![
+                WindowConfig {
+                    start: "09:00:00".to_owned(),
+                    end: "12:00:00".to_owned(),
+                },
+                WindowConfig {
+                    start: "14:00:00".to_owned(),
+                    end: "18:00:00".to_owned(),
+                },
+            ]),
+            retry: Some(Retry::On {
+                reasons: vec!["USER_BUSY".to_owned(), "NO_ANSWER".to_owned()],
+                times: 2,
+                interval_minutes: 30,
+            }),
+        }
+    }
+}
