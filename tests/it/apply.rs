@@ -397,6 +397,36 @@ async fn ctrl_c_starts_nothing_new_reports_the_rest_skipped_and_a_rerun_converge
     assert_exactly_once(&cloud, 4);
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_task_made_elsewhere_during_apply_counts_as_converged() {
+    // While the first create's reply is held, someone else creates the
+    // second task: its create is then refused as a duplicate name, which
+    // is convergence, not failure.
+    let cloud = Cloud::start().await;
+    let ws = workspace(FIXTURE);
+    let held = cloud.hold_first_create();
+    let run = tokio::spawn(crate::cloud::run(cloud.point(apply_in(&ws))));
+    held.committed().await;
+    let elsewhere = cloud.seed(vec![fixture_task(FIXTURE_NAMES[1])]).await;
+    held.release();
+    let output = run.await.unwrap();
+    output.assert_code(0);
+    assert_contains(
+        &output.stdout,
+        &format!(
+            "= exists renewal-reminder-december-2035 (task {}): it was created elsewhere \
+             meanwhile; nothing to do",
+            elsewhere[0]
+        ),
+    );
+    assert_contains(
+        &output.stdout,
+        "Apply complete: 3 created, 1 created elsewhere.",
+    );
+    assert_account(&cloud.tasks(), &fixture_account(), &[]);
+    assert_eq!(cloud.stats().code("TaskNameDuplicate"), 1);
+}
+
 /// Saves a plan of the workspace's manifests made against `cloud`.
 async fn save_plan(cloud: &Cloud, ws: &Test) {
     cloud
@@ -497,6 +527,21 @@ async fn a_saved_plan_is_refused_when_a_planned_task_now_exists() {
     let output = apply_stale_plan(&cloud, &ws).await;
     cloud_snapshot!(output);
     assert_eq!(cloud.tasks().len(), 1, "only the task made meanwhile");
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn a_saved_plan_is_refused_when_a_task_it_took_as_existing_is_gone() {
+    // Creating only the planned tasks would not converge any more.
+    let cloud = Cloud::start().await;
+    let december = fixture_task(FIXTURE_NAMES[1]);
+    let ids = cloud.seed(vec![december.clone()]).await;
+    let ws = workspace(FIXTURE);
+    save_plan(&cloud, &ws).await;
+    cloud
+        .rename(ids[0], &december, "renewal-reminder-december-2035 (old)")
+        .await;
+    let output = apply_stale_plan(&cloud, &ws).await;
+    cloud_snapshot!(output);
 }
 
 #[tokio::test(flavor = "multi_thread")]

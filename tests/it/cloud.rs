@@ -124,7 +124,10 @@ impl Cloud {
             }
         });
         *self.log.hook.lock().unwrap() = Some(hook);
-        Held { committed, release }
+        Held {
+            committed: Arc::new(Mutex::new(committed)),
+            release,
+        }
     }
 
     /// Every task, in ID order.
@@ -167,6 +170,58 @@ impl Cloud {
             .expect("the seed is accepted")
     }
 
+    /// Renames task `id` through UpdateAiCallTask, as someone in the
+    /// console would. Update replaces the whole configuration, so `task`
+    /// is what the task holds now (its concurrency is required).
+    pub async fn rename(&self, id: TaskId, task: &NewTask, to: &str) {
+        use aicall::api::{self, Client, ClientConfig, Credentials, Endpoint, TaskSettings};
+
+        let config = &task.config;
+        let mut settings = TaskSettings::new(
+            to,
+            match config.start_type {
+                StartType::Immediate => api::StartType::Immediate,
+                StartType::Schedule => api::StartType::Schedule,
+            },
+            config
+                .call_days
+                .iter()
+                .map(|d| d.name().to_owned())
+                .collect(),
+            config
+                .call_times
+                .iter()
+                .map(|w| api::CallWindow::new(&w.start, &w.end))
+                .collect(),
+        );
+        settings.virtual_number = Some(config.virtual_number.clone());
+        settings.task_start_time = config.task_start_time;
+        settings.task_cps = Some(u32::try_from(config.task_cps.expect("a concurrency")).unwrap());
+        settings.miss_call_retry = config.miss_call_retry;
+        settings.call_retry_reasons = config
+            .call_retry_reasons
+            .iter()
+            .flatten()
+            .map(|r| r.name().to_owned())
+            .collect();
+        settings.call_retry_times = config.call_retry_times.map(|n| u32::try_from(n).unwrap());
+        settings.call_retry_interval = config
+            .call_retry_interval
+            .map(|n| u32::try_from(n).unwrap());
+        let client = Client::new(ClientConfig::new(
+            Endpoint::parse(&self.endpoint()).unwrap(),
+            Credentials::new(ACCESS_KEY_ID, Secret::new(SECRET), "the test pair"),
+        ))
+        .unwrap();
+        client
+            .update_task(&api::UpdateTask {
+                task_id: api::TaskId::new(id.to_string()).unwrap(),
+                settings,
+            })
+            .await
+            .expect("the rename is accepted");
+    }
+
     /// `http://127.0.0.1:PORT`.
     pub fn endpoint(&self) -> String {
         self.emulator.endpoint()
@@ -192,23 +247,37 @@ pub async fn run(test: Test) -> Output {
 
 /// The reply to a committed create, held back by the emulator.
 pub struct Held {
-    committed: mpsc::Receiver<()>,
+    committed: Arc<Mutex<mpsc::Receiver<()>>>,
     release: mpsc::Sender<()>,
 }
 
 impl Held {
-    /// Blocks until a create has committed (and its reply is held). The
-    /// limit only turns a broken run into a failure instead of a hang.
+    /// Blocks until a create has committed (and its reply is held).
     pub fn wait_committed(&self) {
-        self.committed
-            .recv_timeout(std::time::Duration::from_secs(60))
-            .expect("a create commits");
+        wait_for_commit(&self.committed);
+    }
+
+    /// [`Held::wait_committed`] for async tests.
+    pub async fn committed(&self) {
+        let committed = self.committed.clone();
+        tokio::task::spawn_blocking(move || wait_for_commit(&committed))
+            .await
+            .unwrap();
     }
 
     /// Lets the held reply go.
     pub fn release(self) {
         let _ = self.release.send(());
     }
+}
+
+/// The limit only turns a broken run into a failure instead of a hang.
+fn wait_for_commit(committed: &Mutex<mpsc::Receiver<()>>) {
+    committed
+        .lock()
+        .unwrap()
+        .recv_timeout(std::time::Duration::from_secs(60))
+        .expect("a create commits");
 }
 
 /// A child's stderr, read line by line on a thread of its own, so a test

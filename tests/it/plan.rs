@@ -41,12 +41,14 @@ async fn an_empty_account_plans_every_task_as_a_create() {
 #[tokio::test(flavor = "multi_thread")]
 async fn drift_shows_each_differing_field_account_to_manifest() {
     let cloud = Cloud::start().await;
-    cloud.seed(vec![drifted_renewals()]).await;
+    // A start moved by an hour shows in the manifest's own offset.
+    let mut december = fixture_task(FIXTURE_NAMES[1]);
+    december.config.task_start_time = Some(crate::cloud::DECEMBER_2035_MS + 3_600_000);
+    cloud.seed(vec![drifted_renewals(), december]).await;
     let output = cloud
         .run(fixture(["plan", "--detailed-exitcode", "tasks.yaml"]))
         .await;
-    // Three creates are changes; the drift itself is not (apply would not
-    // act on it).
+    // Two creates are changes; drift is not (apply would not act on it).
     output.assert_code(2);
     cloud_snapshot!(output);
 }
@@ -139,6 +141,18 @@ async fn unmanaged_tasks_are_counted_and_listed_on_request() {
         .await;
     listed.assert_code(0);
     cloud_snapshot!(listed);
+
+    // Listing them takes every page; one task per page says the same.
+    let paged = cloud
+        .run(fixture([
+            "plan",
+            "--show-unmanaged",
+            "--page-size",
+            "1",
+            "tasks.yaml",
+        ]))
+        .await;
+    assert_eq!(paged.stdout, listed.stdout);
 }
 
 #[tokio::test(flavor = "multi_thread")]
