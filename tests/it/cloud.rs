@@ -94,8 +94,14 @@ impl Cloud {
             .args(args)
             .current_dir(dir)
             .env_clear()
-            .env("HOME", dir)
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+            .env("HOME", dir);
+        // As the harness does: nothing of the developer's environment.
+        for key in ["PATH", "LLVM_PROFILE_FILE"] {
+            if let Some(value) = std::env::var_os(key) {
+                command.env(key, value);
+            }
+        }
+        command
             .env("AICALL_ENDPOINT", self.emulator.endpoint())
             .env("ALIBABA_CLOUD_ACCESS_KEY_ID", self.emulator.access_key_id())
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
