@@ -133,6 +133,8 @@ async fn apply_with(
         })
     };
 
+    // The progress lines are a block of their own, like the summary.
+    print_stdout("\n")?;
     let progress = Progress::new(jobs.len(), global);
     let report = apply::execute(
         &creator,

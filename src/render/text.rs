@@ -38,14 +38,21 @@ pub fn render_plan(plan: &Plan, options: TextOptions, style: Style) -> String {
             )
         )
     );
-    let mut listed_unchanged = false;
+    // An unchanged task is one line, any other a block ending in a blank
+    // line: a run of unchanged lines is closed by a blank line too.
+    let mut in_unchanged_run = false;
     for entry in &plan.tasks {
-        if entry.action != Action::Unchanged || options.verbose {
-            listed_unchanged |= entry.action == Action::Unchanged;
-            out.push_str(&render_entry(entry, style));
+        let is_unchanged = entry.action == Action::Unchanged;
+        if is_unchanged && !options.verbose {
+            continue;
         }
+        if in_unchanged_run && !is_unchanged {
+            out.push('\n');
+        }
+        in_unchanged_run = is_unchanged;
+        out.push_str(&render_entry(entry, style));
     }
-    if listed_unchanged {
+    if in_unchanged_run {
         out.push('\n');
     }
     let unchanged = plan.summary.unchanged;

@@ -4,12 +4,18 @@
 // The whole crate is test code: a failed unwrap is a failed test.
 #![allow(clippy::unwrap_used)]
 
+/// `aicall apply` against the emulator: convergence, exactly once, saved plans.
+mod apply;
 /// The API client against the emulator: round trips, paging, retries, faults.
 mod client;
+/// An emulator in the test process with the binary pointed at it; the fixture.
+mod cloud;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
 /// The fluent helper that runs the binary; shared by every area.
 mod harness;
+/// `aicall plan` against the emulator: verdicts, formats, exit codes.
+mod plan;
 /// The official Python SDK against the emulator, both signature modes.
 mod sdk;
 /// `apply` on a pseudo-terminal: the confirmation prompt.
