@@ -115,18 +115,22 @@ async fn apply_with(
     };
 
     let interrupted = Arc::new(AtomicBool::new(false));
+    // Registered before the first create is sent, so even an immediate
+    // Ctrl-C stops new creates instead of killing the process mid-request.
+    let mut interrupts = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::interrupt())
+        .map_err(Error::Runtime)?;
     let watcher = {
         let interrupted = interrupted.clone();
         let style = global.stderr;
         tokio::spawn(async move {
-            if tokio::signal::ctrl_c().await.is_ok() {
+            if interrupts.recv().await.is_some() {
                 interrupted.store(true, Ordering::SeqCst);
                 let _ = eprintln_note(
                     style,
                     "interrupted: no new task will be started; waiting for those in flight \
                      (interrupt again to abandon them: re-running apply settles them)",
                 );
-                if tokio::signal::ctrl_c().await.is_ok() {
+                if interrupts.recv().await.is_some() {
                     std::process::exit(130);
                 }
             }
@@ -311,8 +315,9 @@ impl Progress {
             }
             Event::LookingUp { name, error } => (
                 format!(
-                    "{} {name}: {error}; looking the name up before anything else",
-                    self.style.paint(Paint::Warning, "? reply lost")
+                    "{} {name}: {}; looking the name up before sending anything again",
+                    self.style.paint(Paint::Warning, "? reply lost"),
+                    lost_reply_cause(&*error)
                 ),
                 false,
             ),
@@ -348,6 +353,16 @@ impl Progress {
             bar.finish_and_clear();
         }
     }
+}
+
+/// Why a reply was lost, without repeating what the line already says
+/// (the task and that the outcome is unknown): the innermost cause.
+fn lost_reply_cause(error: &(dyn std::error::Error + 'static)) -> String {
+    let mut innermost = error;
+    while let Some(cause) = innermost.source() {
+        innermost = cause;
+    }
+    innermost.to_string()
 }
 
 fn outcome_line(name: &str, outcome: &Outcome, style: Style) -> String {

@@ -193,20 +193,26 @@ pub(crate) fn print_plan_errors(errors: &[PlanError], style: Style) -> Result<()
         .map_err(Error::Output)
 }
 
-/// Writes a saved plan atomically: a reader never sees half a plan.
+/// Writes a saved plan atomically: a reader never sees half a plan. The
+/// temporary file sits beside the target (same file system, so the rename
+/// is atomic) and is removed if anything fails.
 fn write_plan_file(path: &Path, saved: &SavedPlan) -> Result<(), Error> {
     let failed = |source| Error::PlanFile {
         action: "write",
         path: path.to_path_buf(),
         source,
     };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut file = tempfile::NamedTempFile::new_in(dir).map_err(failed)?;
-    file.write_all(saved.to_json().as_bytes()).map_err(failed)?;
-    file.persist(path).map_err(|e| failed(e.error))?;
+    let name = path
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .unwrap_or_else(|| "plan".to_owned());
+    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
+    let written = std::fs::write(&temporary, saved.to_json())
+        .and_then(|()| std::fs::rename(&temporary, path));
+    if let Err(err) = written {
+        let _ = std::fs::remove_file(&temporary);
+        return Err(failed(err));
+    }
     Ok(())
 }
 
