@@ -16,6 +16,8 @@ mod emulator;
 mod harness;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
+/// The request budget of plan and apply (the timings are benchmarks).
+mod scale;
 /// The official Python SDK against the emulator, both signature modes.
 mod sdk;
 /// `apply` on a pseudo-terminal: the confirmation prompt.
