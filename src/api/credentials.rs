@@ -564,11 +564,11 @@ mod tests {
     fn cli_config(current: &str) -> String {
         format!(
             r#"{{"current":"{current}","profiles":[
-                {{"name":"default","mode":"AK","access_key_id":"LTAIcliDefault1","access_key_secret":"{SECRET}"}},
+                {{"name":"default","mode":"AK","access_key_id":"TESTcliDefault1","access_key_secret":"{SECRET}"}},
                 {{"name":"sts","mode":"ststoken","access_key_id":"STS.cliSts0001","access_key_secret":"{SECRET}","sts_token":"{TOKEN}"}},
-                {{"name":"role","mode":"RamRoleArn","access_key_id":"LTAIrole000001","access_key_secret":"{SECRET}","ram_role_arn":"acs:ram::1:role/x"}},
+                {{"name":"role","mode":"RamRoleArn","access_key_id":"TESTrole000001","access_key_secret":"{SECRET}","ram_role_arn":"acs:ram::1:role/x"}},
                 {{"name":"nomode","access_key_id":"x","access_key_secret":"y"}},
-                {{"name":"half","mode":"AK","access_key_id":"LTAIhalf000001"}}
+                {{"name":"half","mode":"AK","access_key_id":"TESThalf000001"}}
             ],"meta_path":""}}"#
         )
     }
@@ -577,12 +577,12 @@ mod tests {
 # comment line
 [default]
 type = access_key
-access_key_id = LTAIiniDefault1   # trailing comment, stripped as Python does
+access_key_id = TESTiniDefault1   # trailing comment, stripped as Python does
 access_key_secret = S3cr3t-Never-Shown
 
 [prod]
 type: access_key
-access_key_id: LTAIiniProd0001
+access_key_id: TESTiniProd0001
 access_key_secret: S3cr3t-Never-Shown
 
 [role]
@@ -594,12 +594,12 @@ access_key_secret = bar
     #[test]
     fn environment_comes_first() {
         let world = World::new()
-            .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv00000001")
+            .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "TESTenv00000001")
             .set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
             .set("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN)
             .file(".aliyun/config.json", &cli_config("default"));
         let found = world.load(None).unwrap();
-        assert_eq!(found.access_key_id, "LTAIenv00000001");
+        assert_eq!(found.access_key_id, "TESTenv00000001");
         assert_eq!(found.access_key_secret.expose(), SECRET);
         assert_eq!(
             found.security_token.as_ref().map(Secret::expose),
@@ -614,12 +614,12 @@ access_key_secret = bar
     #[test]
     fn legacy_environment_names_in_order() {
         let world = World::new()
-            .set("ALICLOUD_ACCESS_KEY_ID", "LTAIalicloud001")
+            .set("ALICLOUD_ACCESS_KEY_ID", "TESTalicloud001")
             .set("ALICLOUD_ACCESS_KEY_SECRET", SECRET)
-            .set("ALIBABACLOUD_ACCESS_KEY_ID", "LTAIalibabacld1")
+            .set("ALIBABACLOUD_ACCESS_KEY_ID", "TESTalibabacld1")
             .set("ALIBABACLOUD_ACCESS_KEY_SECRET", SECRET);
         let found = world.load(None).unwrap();
-        assert_eq!(found.access_key_id, "LTAIalibabacld1");
+        assert_eq!(found.access_key_id, "TESTalibabacld1");
         assert_eq!(
             found.source,
             CredentialSource::Environment {
@@ -627,19 +627,19 @@ access_key_secret = bar
             }
         );
         let world = World::new()
-            .set("ALICLOUD_ACCESS_KEY_ID", "LTAIalicloud001")
+            .set("ALICLOUD_ACCESS_KEY_ID", "TESTalicloud001")
             .set("ALICLOUD_ACCESS_KEY_SECRET", SECRET)
             .set("ALICLOUD_SECURITY_TOKEN", TOKEN);
         let found = world.load(None).unwrap();
-        assert_eq!(found.access_key_id, "LTAIalicloud001");
+        assert_eq!(found.access_key_id, "TESTalicloud001");
         assert!(found.security_token.is_some());
     }
 
     #[test]
     fn a_variable_without_its_partner_is_an_error_not_a_fall_through() {
         let world = World::new()
-            .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv00000001")
-            .set("ALIBABACLOUD_ACCESS_KEY_ID", "LTAIalibabacld1")
+            .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "TESTenv00000001")
+            .set("ALIBABACLOUD_ACCESS_KEY_ID", "TESTalibabacld1")
             .set("ALIBABACLOUD_ACCESS_KEY_SECRET", SECRET);
         let err = world.load(None).unwrap_err();
         assert_eq!(
@@ -676,10 +676,10 @@ access_key_secret = bar
         let world = World::new()
             .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "  ")
             .set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "")
-            .set("ALIBABACLOUD_ACCESS_KEY_ID", "LTAIalibabacld1\n")
+            .set("ALIBABACLOUD_ACCESS_KEY_ID", "TESTalibabacld1\n")
             .set("ALIBABACLOUD_ACCESS_KEY_SECRET", "S3cr3t-Never-Shown\n");
         let found = world.load(None).unwrap();
-        assert_eq!(found.access_key_id, "LTAIalibabacld1");
+        assert_eq!(found.access_key_id, "TESTalibabacld1");
         assert_eq!(found.access_key_secret.expose(), SECRET);
     }
 
@@ -701,21 +701,21 @@ access_key_secret = bar
         );
 
         let world = world.set("ALIBABA_CLOUD_PROFILE", "default");
-        assert_eq!(world.key_id(None), "LTAIcliDefault1");
+        assert_eq!(world.key_id(None), "TESTcliDefault1");
         assert_eq!(world.key_id(Some("sts")), "STS.cliSts0001");
     }
 
     #[test]
     fn profile_flag_skips_the_environment() {
         let world = World::new()
-            .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv00000001")
+            .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "TESTenv00000001")
             .set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
             .file(".aliyun/config.json", &cli_config("default"));
         assert_eq!(world.key_id(Some("sts")), "STS.cliSts0001");
         // ALIBABA_CLOUD_PROFILE does not: the environment's key still wins,
         // as in Alibaba Cloud's credentials libraries.
         let world = world.set("ALIBABA_CLOUD_PROFILE", "sts");
-        assert_eq!(world.key_id(None), "LTAIenv00000001");
+        assert_eq!(world.key_id(None), "TESTenv00000001");
     }
 
     #[test]
@@ -760,7 +760,7 @@ access_key_secret = bar
             .file(".aliyun/config.json", &cli_config("default"))
             .file(".alibabacloud/credentials.ini", INI);
         let found = world.load(None).unwrap();
-        assert_eq!(found.access_key_id, "LTAIiniDefault1");
+        assert_eq!(found.access_key_id, "TESTiniDefault1");
     }
 
     #[test]
@@ -781,7 +781,7 @@ access_key_secret = bar
     fn ini_file_sections_types_and_comments() {
         let world = World::new().file(".alibabacloud/credentials.ini", INI);
         let found = world.load(None).unwrap();
-        assert_eq!(found.access_key_id, "LTAIiniDefault1");
+        assert_eq!(found.access_key_id, "TESTiniDefault1");
         assert_eq!(found.access_key_secret.expose(), SECRET);
         assert_eq!(
             found.source.to_string(),
@@ -790,7 +790,7 @@ access_key_secret = bar
                 world.path(".alibabacloud/credentials.ini").display()
             )
         );
-        assert_eq!(world.key_id(Some("prod")), "LTAIiniProd0001");
+        assert_eq!(world.key_id(Some("prod")), "TESTiniProd0001");
         let err = world.load(Some("role")).unwrap_err();
         assert!(
             matches!(&err, CredentialsError::UnsupportedType { kind, .. } if kind == "ram_role_arn"),
@@ -802,13 +802,13 @@ access_key_secret = bar
     #[test]
     fn ini_file_without_extension_and_override() {
         let world = World::new().file(".alibabacloud/credentials", INI);
-        assert_eq!(world.key_id(None), "LTAIiniDefault1");
+        assert_eq!(world.key_id(None), "TESTiniDefault1");
 
         let elsewhere = World::new().file("elsewhere/creds", INI);
         let path = elsewhere.path("elsewhere/creds");
         let world = elsewhere.set("ALIBABA_CLOUD_CREDENTIALS_FILE", path.to_str().unwrap());
         let found = world.load(Some("prod")).unwrap();
-        assert_eq!(found.access_key_id, "LTAIiniProd0001");
+        assert_eq!(found.access_key_id, "TESTiniProd0001");
 
         let world = World::new().set("ALIBABA_CLOUD_CREDENTIALS_FILE", "/nonexistent/creds");
         assert!(matches!(
@@ -822,7 +822,7 @@ access_key_secret = bar
         let world = World::new()
             .file(".aliyun/config.json", &cli_config("default"))
             .file(".alibabacloud/credentials.ini", INI);
-        assert_eq!(world.key_id(Some("prod")), "LTAIiniProd0001");
+        assert_eq!(world.key_id(Some("prod")), "TESTiniProd0001");
     }
 
     #[test]
@@ -901,7 +901,7 @@ access_key_secret = bar
             World::new().set("ACCESS_KEY_ID", SECRET),
             World::new().file(".aliyun/config.json", &cli_config("sts")),
             World::new()
-                .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "LTAIenv00000001")
+                .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "TESTenv00000001")
                 .set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
                 .set("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN),
         ];
@@ -931,7 +931,7 @@ access_key_secret = bar
 
     #[test]
     fn key_hint_shows_only_the_tail() {
-        let creds = Credentials::new("LTAI5tAbCdEfGh1234", Secret::new("x"), "test");
+        let creds = Credentials::new("TEST5tAbCdEfGh1234", Secret::new("x"), "test");
         assert_eq!(creds.key_hint(), "…1234");
         assert_eq!(
             Credentials::new("short", Secret::new("x"), "test").key_hint(),

@@ -231,7 +231,7 @@ mod tests {
     const SECRET: &str = "Sec/ret+Value=";
 
     fn creds() -> Credentials {
-        Credentials::new("LTAI5tTestKey1234", Secret::new(SECRET), "the test pair")
+        Credentials::new("TEST5tTestKey1234", Secret::new(SECRET), "the test pair")
     }
 
     fn run(action: Action, status: u16, body: &str) -> Result<Value, ApiError> {

@@ -414,7 +414,7 @@ mod tests {
 
     #[test]
     fn access_keys_are_masked_and_fingerprinted() {
-        assert_eq!(mask_access_key_id("LTAI5tABCDEFGH12wxyz"), "LTAI****wxyz");
+        assert_eq!(mask_access_key_id("TEST5tABCDEFGH12wxyz"), "TEST****wxyz");
         assert_eq!(mask_access_key_id("short"), "****");
         assert_eq!(account_fingerprint("a"), account_fingerprint("a"));
         assert_ne!(account_fingerprint("a"), account_fingerprint("b"));

@@ -331,7 +331,7 @@ async fn an_unknown_key_names_the_credential_source() {
     let emu = emulator(Config::default()).await;
     let client = client_for(&emu, |config| {
         config.credentials = Credentials::new(
-            "LTAIunknownKey9876",
+            "TESTunknownKey9876",
             Secret::new("x"),
             "environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`)",
         );
