@@ -16,6 +16,7 @@
 //! side is normalised (day and reason order, `HH:MM:SS`), so that a task that
 //! matches compares equal.
 
+use crate::manifest::model::{RetryReason, Weekday};
 use crate::plan::model::{ObservedTask, Retry, StartConfig, TaskConfig, WindowConfig};
 
 use super::types::{
@@ -95,7 +96,7 @@ pub fn observed_config(detail: &TaskDetail) -> TaskConfig {
         // Retry off with leftover reasons or counts is still off.
         Some(false) => Some(Retry::Off),
         Some(true) => Some(Retry::On {
-            reasons: canonical(&detail.retry_reasons, RETRY_REASON_ORDER),
+            reasons: canonical(&detail.retry_reasons, RetryReason::WORDS),
             times: detail.retry_count.unwrap_or(0),
             interval_minutes: detail.retry_interval.unwrap_or(0),
         }),
@@ -106,7 +107,8 @@ pub fn observed_config(detail: &TaskDetail) -> TaskConfig {
         virtual_number: detail.caller_number.clone(),
         start,
         concurrency: detail.concurrent_count,
-        call_days: (!detail.call_days.is_empty()).then(|| canonical(&detail.call_days, DAY_ORDER)),
+        call_days: (!detail.call_days.is_empty())
+            .then(|| canonical(&detail.call_days, Weekday::WORDS)),
         call_windows: (!detail.call_times.is_empty()).then(|| {
             let mut windows: Vec<WindowConfig> = detail
                 .call_times
@@ -134,27 +136,6 @@ pub fn exact_matches<'a>(
         .iter()
         .filter(move |item| item.task_name.as_deref() == Some(name))
 }
-
-const DAY_ORDER: &[&str] = &[
-    "MONDAY",
-    "TUESDAY",
-    "WEDNESDAY",
-    "THURSDAY",
-    "FRIDAY",
-    "SATURDAY",
-    "SUNDAY",
-];
-
-/// §3.7 order.
-const RETRY_REASON_ORDER: &[&str] = &[
-    "CALL_REJECTED",
-    "USER_BUSY",
-    "SUSPEND",
-    "INVALID_NUMBER",
-    "POWERED_OFF",
-    "NETWORK_BUSY",
-    "NO_ANSWER",
-];
 
 /// Known values in their canonical order, unknown ones after them as
 /// reported; duplicates dropped.
