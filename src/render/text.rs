@@ -190,52 +190,20 @@ fn field_change(out: &mut String, change: &FieldChange, style: Style) {
     match (&change.account, &change.manifest) {
         (FieldValue::List(account), FieldValue::List(manifest)) => {
             let mut first = true;
-            let ops = capture_diff_slices(Algorithm::Myers, account, manifest);
-            for op in ops {
-                let (lines, sign, paint): (Vec<&String>, &str, Option<Paint>) = match op {
-                    DiffOp::Equal { old_index, len, .. } => (
-                        account[old_index..old_index + len].iter().collect(),
-                        " ",
-                        None,
-                    ),
-                    DiffOp::Delete {
-                        old_index, old_len, ..
-                    } => (
-                        account[old_index..old_index + old_len].iter().collect(),
-                        "-",
-                        Some(Paint::Error),
-                    ),
-                    DiffOp::Insert {
-                        new_index, new_len, ..
-                    } => (
-                        manifest[new_index..new_index + new_len].iter().collect(),
-                        "+",
-                        Some(Paint::Add),
-                    ),
-                    DiffOp::Replace {
-                        old_index,
-                        old_len,
-                        new_index,
-                        new_len,
-                    } => {
-                        list_lines(
-                            out,
-                            &change.field,
-                            &mut first,
-                            &account[old_index..old_index + old_len],
-                            "-",
-                            Some(Paint::Error),
-                            style,
-                        );
-                        (
-                            manifest[new_index..new_index + new_len].iter().collect(),
-                            "+",
-                            Some(Paint::Add),
-                        )
+            let mut emit = |items: &[String], sign: &str, paint: Option<Paint>| {
+                list_lines(out, &change.field, &mut first, items, sign, paint, style);
+            };
+            for op in capture_diff_slices(Algorithm::Myers, account, manifest) {
+                let (_, old, new) = op.as_tag_tuple();
+                match op {
+                    DiffOp::Equal { .. } => emit(&account[old], " ", None),
+                    DiffOp::Delete { .. } => emit(&account[old], "-", Some(Paint::Error)),
+                    DiffOp::Insert { .. } => emit(&manifest[new], "+", Some(Paint::Add)),
+                    DiffOp::Replace { .. } => {
+                        emit(&account[old], "-", Some(Paint::Error));
+                        emit(&manifest[new], "+", Some(Paint::Add));
                     }
-                };
-                let owned: Vec<String> = lines.into_iter().cloned().collect();
-                list_lines(out, &change.field, &mut first, &owned, sign, paint, style);
+                }
             }
             if account.is_empty() && manifest.is_empty() {
                 let _ = writeln!(out, "    {:<FIELD_WIDTH$}(empty)", change.field);
