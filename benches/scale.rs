@@ -131,6 +131,31 @@ fn summarise(runs: &mut [Run]) -> (Duration, Duration, Option<u64>) {
     (best, median, peak)
 }
 
+/// Wall time against both floors, and peak memory.
+fn print_timing(
+    best: Duration,
+    median: Duration,
+    peak: Option<u64>,
+    floor: Duration,
+    chained: Duration,
+    phases: &str,
+) {
+    let ratio = |floor: Duration| best.as_secs_f64() / floor.as_secs_f64();
+    println!(
+        "   wall {} best, {} median; floor {} (ratio {:.2}); peak memory {}",
+        secs(best),
+        secs(median),
+        secs(floor),
+        ratio(floor),
+        mib(peak)
+    );
+    println!(
+        "   floor with phases chained ({phases}) {} (ratio {:.2})",
+        secs(chained),
+        ratio(chained)
+    );
+}
+
 fn mib(kib: Option<u64>) -> String {
     kib.map_or_else(
         || "n/a".to_owned(),
@@ -281,18 +306,13 @@ async fn plan_many(runs: usize) {
     let bound = ACCOUNT.div_ceil(PAGE_SIZE as usize).min(1_000) + 500 + 1;
     println!("2. plan: account of 10,000 tasks; manifests of 1,000 (500 unchanged, 500 new)");
     println!("   requests {requests} (bound min(⌈T/PageSize⌉, M) + E + 1 = {bound})");
-    println!(
-        "   wall {} best, {} median; floor {} (ratio {:.2}); peak memory {}",
-        secs(best),
-        secs(median),
-        secs(floor),
-        best.as_secs_f64() / floor.as_secs_f64(),
-        mib(peak)
-    );
-    println!(
-        "   floor with phases chained (first page, other pages, details) {} (ratio {:.2})",
-        secs(chained),
-        best.as_secs_f64() / chained.as_secs_f64()
+    print_timing(
+        best,
+        median,
+        peak,
+        floor,
+        chained,
+        "first page, other pages, details",
     );
     println!("   target: within 1.3x of the floor, < 200 MiB\n");
 }
@@ -403,18 +423,13 @@ async fn apply_many(runs: usize) {
         stats.requests - stats.action("CreateAiCallTask"),
         stats.requests as f64 / 1_000.0
     );
-    println!(
-        "   wall {} best, {} median; floor {} (ratio {:.2}); peak memory {}",
-        secs(best),
-        secs(median),
-        secs(floor),
-        best.as_secs_f64() / floor.as_secs_f64(),
-        mib(peak)
-    );
-    println!(
-        "   floor with phases chained (first page, other pages, creates) {} (ratio {:.2})",
-        secs(chained),
-        best.as_secs_f64() / chained.as_secs_f64()
+    print_timing(
+        best,
+        median,
+        peak,
+        floor,
+        chained,
+        "first page, other pages, creates",
     );
     println!("   target: within 1.3x of the floor\n");
 }
