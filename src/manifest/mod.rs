@@ -8,6 +8,7 @@
 //! on, so one run shows every mistake. Nothing here prints or touches the
 //! network; plan and apply consume [`Loaded::tasks`].
 
+pub mod field;
 pub mod interpolate;
 pub mod load;
 pub mod model;

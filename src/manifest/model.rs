@@ -62,7 +62,19 @@ pub struct Retry {
 }
 
 /// A time window of a day during which calls are made: `start` < `end`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(
+    Debug,
+    Clone,
+    Copy,
+    PartialEq,
+    Eq,
+    PartialOrd,
+    Ord,
+    Hash,
+    serde::Serialize,
+    serde::Deserialize,
+    schemars::JsonSchema,
+)]
 pub struct Window {
     /// First second of the window.
     pub start: TimeOfDay,
@@ -76,9 +88,39 @@ impl fmt::Display for Window {
     }
 }
 
-/// A time of day, in seconds since midnight (0 to 86 399).
+/// A time of day, in seconds since midnight (0 to 86 399). Written and
+/// serialised `HH:MM:SS`; read from `HH:MM` or `HH:MM:SS`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimeOfDay(u32);
+
+impl serde::Serialize for TimeOfDay {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        serializer.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for TimeOfDay {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TimeOfDay, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
+        text.parse().map_err(|()| {
+            serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a time `HH:MM:SS`")
+        })
+    }
+}
+
+impl schemars::JsonSchema for TimeOfDay {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TimeOfDay".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A time of day, `HH:MM:SS` (24-hour clock).",
+            "type": "string",
+            "pattern": "^([01][0-9]|2[0-3]):[0-5][0-9]:[0-5][0-9]$"
+        })
+    }
+}
 
 impl TimeOfDay {
     /// The time `hours:minutes:seconds`, if it exists on a clock.
@@ -149,9 +191,10 @@ macro_rules! words {
         pub enum $name:ident { $( $(#[$vmeta:meta])* $variant:ident = $word:literal, )+ }
     ) => {
         $(#[$meta])*
-        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, schemars::JsonSchema)]
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash,
+                 serde::Serialize, serde::Deserialize, schemars::JsonSchema)]
         pub enum $name {
-            $( $(#[$vmeta])* #[schemars(rename = $word)] $variant, )+
+            $( $(#[$vmeta])* #[serde(rename = $word)] $variant, )+
         }
 
         impl $name {
