@@ -32,8 +32,10 @@ use std::time::{Duration, Instant};
 
 use aicall::emulator::{Config, Emulator, Faults, NewTask};
 use aicall::plan::build::{Inputs, build};
+use aicall::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
 use aicall::plan::model::{
-    DesiredTask, ObservedTask, Retry, Source, StartConfig, Target, TaskConfig, WindowConfig,
+    DesiredTask, ObservedTask, Retry, ScheduledStart, Source, Start, TaskConfig, TaskStatus,
+    Target,
 };
 use aicall::render::style::Style;
 use aicall::render::text::TextOptions;
@@ -455,21 +457,21 @@ fn render() {
         agent_id: Some("118012345678901234".to_owned()),
         virtual_number: Some("0327121220001".to_owned()),
         start: Some(if i.is_multiple_of(2) {
-            StartConfig::Immediate
+            Start::Immediate
         } else {
-            StartConfig::Scheduled {
-                at: "2030-12-01T09:00:00+08:00".to_owned(),
+            Start::Scheduled(ScheduledStart {
                 at_ms: 1_922_317_200_000,
-            }
+                offset_seconds: 8 * 3600,
+            })
         }),
         concurrency: Some(50),
-        call_days: Some(vec!["MONDAY".to_owned(), "FRIDAY".to_owned()]),
-        call_windows: Some(vec![WindowConfig {
-            start: "09:00:00".to_owned(),
-            end: "12:00:00".to_owned(),
+        call_days: Some(vec![Weekday::Monday, Weekday::Friday]),
+        call_windows: Some(vec![Window {
+            start: TimeOfDay::new(9, 0, 0).expect("a time"),
+            end: TimeOfDay::new(12, 0, 0).expect("a time"),
         }]),
         retry: Some(Retry::On {
-            reasons: vec!["USER_BUSY".to_owned(), "NO_ANSWER".to_owned()],
+            reasons: vec![RetryReason::UserBusy, RetryReason::NoAnswer],
             times: 2,
             interval_minutes: 30,
         }),
@@ -495,12 +497,12 @@ fn render() {
             let mut config = d.config.clone();
             if i % 3 == 1 {
                 config.concurrency = Some(80);
-                config.call_days = Some(vec!["MONDAY".to_owned(), "SATURDAY".to_owned()]);
+                config.call_days = Some(vec![Weekday::Monday, Weekday::Saturday]);
             }
             ObservedTask {
                 task_id: format!("1187{i:015}"),
                 name: d.name.clone(),
-                status: Some("RUNNING".to_owned()),
+                status: Some(TaskStatus::Running),
                 config,
             }
         })

@@ -1,26 +1,57 @@
-//! The error a command hands back to `main` when it cannot finish.
+//! The error a command hands back when it cannot finish, and the one place
+//! where an error becomes an exit status.
 //!
 //! Each layer has its own error enum holding facts, not sentences; this one
-//! gathers them so `main` renders every failure the same way: the message,
-//! then one `Caused by:` line per cause.
+//! gathers them whole, so the renderer (`crate::render::error`) can show
+//! the message, one `Caused by:` line per cause and a hint, and
+//! [`Error::exit_status`] can tell a wrong command line (exit 2) from a
+//! failure (exit 1) by what the error is, not by how it was worded.
 
 use std::io;
+use std::path::PathBuf;
 
 use crate::api::{ApiError, CredentialsError, EndpointError};
+use crate::exit::ExitStatus;
 use crate::manifest::ManifestError;
 
 /// Why a command could not finish.
 #[derive(Debug, thiserror::Error)]
 pub enum Error {
-    /// The command line asked for something impossible (exit 2).
-    #[error("{0}")]
-    Usage(String),
+    /// The manifest paths name nothing that can be read.
+    #[error(transparent)]
+    Manifest(#[from] ManifestError),
+
+    /// `plan --out` with manifests from stdin: the saved plan could never
+    /// be checked against them.
+    #[error(
+        "`--out` needs manifest files: a plan made from stdin cannot be checked for staleness when applied"
+    )]
+    OutWithStdin,
+
+    /// The emulator's secret variable is set but unusable.
+    #[error("{variable} is set but empty or not UTF-8; unset it to use the demo pair")]
+    EmulatorSecret {
+        /// The variable.
+        variable: &'static str,
+    },
+
+    /// `--access-key-id` was given empty.
+    #[error("`--access-key-id` must not be empty")]
+    EmptyAccessKeyId,
+
+    /// The endpoint is refused by the endpoint policy.
+    #[error(transparent)]
+    Endpoint(#[from] EndpointError),
 
     /// Writing results to stdout or stderr failed (a closed pipe included).
     #[error("cannot write output")]
     Output(#[source] io::Error),
 
-    /// The async runtime could not start.
+    /// Reading the answer to the confirmation prompt failed.
+    #[error("cannot read the answer from the terminal")]
+    Prompt(#[source] io::Error),
+
+    /// The async runtime or a signal handler could not start.
     #[error("cannot start the async runtime")]
     Runtime(#[source] io::Error),
 
@@ -28,7 +59,7 @@ pub enum Error {
     #[error("cannot create the directory `{}` for the local state", path.display())]
     LocalState {
         /// The directory.
-        path: std::path::PathBuf,
+        path: PathBuf,
         /// Why.
         #[source]
         source: io::Error,
@@ -40,7 +71,7 @@ pub enum Error {
         /// `read` or `write`.
         action: &'static str,
         /// The file.
-        path: std::path::PathBuf,
+        path: PathBuf,
         /// Why.
         #[source]
         source: io::Error,
@@ -50,7 +81,7 @@ pub enum Error {
     #[error("`{}` cannot be applied", path.display())]
     PlanFormat {
         /// The file.
-        path: std::path::PathBuf,
+        path: PathBuf,
         /// Why.
         #[source]
         source: crate::plan::saved::SavedPlanError,
@@ -67,10 +98,6 @@ pub enum Error {
     /// No usable credentials.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
-
-    /// The endpoint is refused by the endpoint policy.
-    #[error(transparent)]
-    Endpoint(#[from] EndpointError),
 }
 
 impl From<ApiError> for Error {
@@ -79,22 +106,31 @@ impl From<ApiError> for Error {
     }
 }
 
-/// Manifest paths that name nothing to check are a usage error (exit 2):
-/// the facts stay in [`ManifestError`], `main` only needs the sentence.
-impl From<ManifestError> for Error {
-    fn from(err: ManifestError) -> Error {
-        let mut message = err.to_string();
-        let mut source = std::error::Error::source(&err);
-        while let Some(cause) = source {
-            message.push_str(&format!(": {cause}"));
-            source = cause.source();
-        }
-        Error::Usage(message)
-    }
-}
-
 impl Error {
-    /// Whether this is a closed pipe (`aicall plan | head`), which ends quietly.
+    /// How a command that failed with this error ends: the command line
+    /// asked for something impossible (2), or something failed (1).
+    pub fn exit_status(&self) -> ExitStatus {
+        match self {
+            Error::Manifest(_)
+            | Error::OutWithStdin
+            | Error::EmulatorSecret { .. }
+            | Error::EmptyAccessKeyId
+            | Error::Endpoint(_) => ExitStatus::Usage,
+            Error::Output(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
+            Error::Output(_)
+            | Error::Prompt(_)
+            | Error::Runtime(_)
+            | Error::LocalState { .. }
+            | Error::PlanFile { .. }
+            | Error::PlanFormat { .. }
+            | Error::Emulator(_)
+            | Error::Api(_)
+            | Error::Credentials(_) => ExitStatus::Failure,
+        }
+    }
+
+    /// Whether this is a closed pipe (`aicall plan | head`), which ends
+    /// quietly (ripgrep's convention).
     pub fn is_broken_pipe(&self) -> bool {
         matches!(self, Error::Output(err) if err.kind() == io::ErrorKind::BrokenPipe)
     }
@@ -106,5 +142,37 @@ impl Error {
             Error::Credentials(err) => err.hint(),
             _ => None,
         }
+    }
+
+    /// The API error inside, if this is one.
+    pub fn api(&self) -> Option<&ApiError> {
+        match self {
+            Error::Api(err) => Some(err),
+            _ => None,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_wrong_command_line_is_a_usage_error_and_a_failure_is_not() {
+        let endpoint = Error::Endpoint(EndpointError {
+            endpoint: "ftp://x".to_owned(),
+            reason: "the scheme `ftp` is not http or https".to_owned(),
+        });
+        assert_eq!(endpoint.exit_status(), ExitStatus::Usage);
+        let missing = Error::Manifest(ManifestError::NotFound {
+            path: "nowhere.yaml".into(),
+        });
+        assert_eq!(missing.exit_status(), ExitStatus::Usage);
+        assert_eq!(Error::OutWithStdin.exit_status(), ExitStatus::Usage);
+        let io = || io::Error::other("x");
+        assert_eq!(Error::Runtime(io()).exit_status(), ExitStatus::Failure);
+        let pipe = Error::Output(io::Error::from(io::ErrorKind::BrokenPipe));
+        assert!(pipe.is_broken_pipe());
+        assert_eq!(pipe.exit_status(), ExitStatus::Success);
     }
 }

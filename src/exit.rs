@@ -7,7 +7,8 @@ use std::process::ExitCode;
 /// - `validate`: 0 valid, 1 invalid, 2 usage error;
 /// - `plan --detailed-exitcode`: 0 no changes, 2 changes present, 1 error
 ///   (Terraform's convention);
-/// - `apply`: 0 converged, 1 if any action failed.
+/// - `apply`: 0 converged, 1 if any action failed, 130 when interrupted
+///   twice (the shell's convention for SIGINT).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum ExitStatus {
     /// Everything went as asked (exit 0).
@@ -18,6 +19,9 @@ pub enum ExitStatus {
     Usage,
     /// `plan --detailed-exitcode` found changes to make (exit 2).
     ChangesPresent,
+    /// The user interrupted twice and the run abandoned what was in
+    /// flight (exit 130, 128 + SIGINT).
+    Interrupted,
 }
 
 impl ExitStatus {
@@ -27,6 +31,7 @@ impl ExitStatus {
             ExitStatus::Success => 0,
             ExitStatus::Failure => 1,
             ExitStatus::Usage | ExitStatus::ChangesPresent => 2,
+            ExitStatus::Interrupted => 130,
         }
     }
 }

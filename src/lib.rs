@@ -9,6 +9,8 @@
 //! emulator face each other across the wire. The module list below is the
 //! map of the program:
 
+/// Walking an error's chain of causes.
+pub mod chain;
 /// Command-line interface definitions (clap); raw arguments only.
 pub mod cli;
 /// One handler per subcommand.
@@ -23,12 +25,17 @@ pub mod error;
 pub mod exit;
 /// Secrets that mask themselves in `Debug` and `Display`.
 pub mod secret;
+/// Raw arguments turned into the validated settings commands receive.
+pub mod settings;
+#[cfg(test)]
+pub(crate) mod testing;
 
-/// Reading the account: which manifest tasks exist, and their details.
+/// The account: reading it, the wire ⇄ plan mapping, and the writer the
+/// executor drives. The only place where `api` meets `plan`.
 pub mod account;
-/// The `aiccs` API: signing, wire types, credentials, the HTTP client.
+/// The `aiccs` API, a leaf: signing, wire types, credentials, the client.
 pub mod api;
-/// The executor: exactly-once creates, concurrently.
+/// The executor: each task's steps, concurrently, exactly once; events.
 pub mod apply;
 /// The local, wire-compatible emulator of the API: `aicall emulator`,
 /// every test, and the `--local` mode.

@@ -54,9 +54,29 @@ impl fmt::Display for Secret {
     }
 }
 
+/// An AccessKey ID as it may be shown: its last four characters after the
+/// mask (`****abcd`), or only the mask when it is too short for four
+/// characters to leave most of it hidden. The brief's rule: an AccessKey
+/// ID appears nowhere in full, and at most as its last four characters.
+pub fn mask_access_key_id(access_key_id: &str) -> String {
+    let chars: Vec<char> = access_key_id.chars().collect();
+    if chars.len() <= 8 {
+        return MASK.to_owned();
+    }
+    let tail: String = chars[chars.len() - 4..].iter().collect();
+    format!("{MASK}{tail}")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn access_key_ids_show_at_most_their_last_four_characters() {
+        assert_eq!(mask_access_key_id("TEST5tABCDEFGH12wxyz"), "****wxyz");
+        assert_eq!(mask_access_key_id("短いID"), "****");
+        assert_eq!(mask_access_key_id("12345678"), "****");
+    }
 
     #[test]
     fn debug_and_display_mask_the_value() {

@@ -23,7 +23,6 @@ pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
-pub mod mapping;
 pub mod rate_limit;
 pub mod reply;
 pub mod request;

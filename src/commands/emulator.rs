@@ -15,7 +15,7 @@ use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::secret::{MASK, Secret};
 
-use super::Global;
+use crate::settings::Output;
 
 /// Where the accepted secret came from: only the public demo secret is
 /// ever printed.
@@ -26,7 +26,7 @@ enum SecretSource {
 }
 
 /// Runs `aicall emulator`.
-pub fn run(args: &EmulatorArgs, _global: &Global) -> Result<ExitStatus, Error> {
+pub fn run(args: &EmulatorArgs, _output: &Output) -> Result<ExitStatus, Error> {
     let secret = std::env::var_os(env::AICALL_EMULATOR_ACCESS_KEY_SECRET);
     let (config, source) = config(args, secret)?;
     super::runtime()?.block_on(serve(config, source))
@@ -44,19 +44,14 @@ fn config(
         Some(raw) => match raw.into_string() {
             Ok(raw) if !raw.is_empty() => (Secret::new(raw), SecretSource::Environment),
             _ => {
-                return Err(Error::Usage(format!(
-                    "{} is set but empty or not UTF-8; unset it to use the demo pair",
-                    env::AICALL_EMULATOR_ACCESS_KEY_SECRET
-                )));
+                return Err(Error::EmulatorSecret {
+                    variable: env::AICALL_EMULATOR_ACCESS_KEY_SECRET,
+                });
             }
         },
     };
     let access_key_id = match &args.access_key_id {
-        Some(id) if id.is_empty() => {
-            return Err(Error::Usage(
-                "`--access-key-id` must not be empty".to_owned(),
-            ));
-        }
+        Some(id) if id.is_empty() => return Err(Error::EmptyAccessKeyId),
         Some(id) => id.clone(),
         None => emulator::DEMO_ACCESS_KEY_ID.to_owned(),
     };
@@ -162,7 +157,7 @@ mod tests {
 
         assert!(matches!(
             config(&args(&[]), Some("".into())),
-            Err(Error::Usage(_))
+            Err(Error::EmulatorSecret { .. })
         ));
     }
 

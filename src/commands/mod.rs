@@ -1,65 +1,69 @@
-//! One handler per subcommand: derive settings from the raw arguments, run
-//! the library, print, and say how it ended.
+//! One thin handler per subcommand: it receives validated settings
+//! (`crate::settings`), runs the library, writes what `crate::render`
+//! made, and says how it ended. [`run`] is the one place a failure is
+//! rendered and turned into an exit status.
 
-use std::io::IsTerminal as _;
+use std::io::Write as _;
 
-use crate::cli::{Cli, ColorChoice, Command};
-use crate::env;
+use crate::cli::{Cli, Command};
 use crate::error::Error;
 use crate::exit::ExitStatus;
-use crate::render::style::Style;
+use crate::render;
+use crate::settings::{self, Output};
 
 pub mod apply;
 pub mod emulator;
+mod interrupt;
 pub mod plan;
 pub mod schema;
 mod session;
 pub mod validate;
 
-/// Settings every command gets, derived once from the global flags.
-#[derive(Debug, Clone, Copy)]
-pub struct Global {
-    /// Colour for stdout.
-    pub stdout: Style,
-    /// Colour for stderr.
-    pub stderr: Style,
-    /// Whether stdin is a terminal (prompts are allowed only then).
-    pub stdin_is_terminal: bool,
-    /// Whether stderr is a terminal (progress bars only then).
-    pub stderr_is_terminal: bool,
-}
-
-impl Global {
-    /// Reads the terminal and `NO_COLOR` once, for the whole run.
-    pub fn detect(color: ColorChoice) -> Global {
-        let no_color = std::env::var(env::NO_COLOR).ok();
-        let stderr_is_terminal = std::io::stderr().is_terminal();
-        Global {
-            stdout: Style::decide(color, std::io::stdout().is_terminal(), no_color.as_deref()),
-            stderr: Style::decide(color, stderr_is_terminal, no_color.as_deref()),
-            stdin_is_terminal: std::io::stdin().is_terminal(),
-            stderr_is_terminal,
+/// Runs the parsed command line and says how it ended. A failure is
+/// printed here, with its causes and hint, and mapped to its exit status
+/// by [`Error::exit_status`]; a closed stdout ends quietly.
+pub fn run(cli: Cli) -> ExitStatus {
+    let output = Output::detect(cli.color);
+    let verbose = match &cli.command {
+        Command::Plan(args) => args.verbose,
+        Command::Apply(args) => args.verbose,
+        _ => false,
+    };
+    let result = match cli.command {
+        Command::Validate(args) => validate::run(&settings::Validate::new(&args), &output),
+        Command::Plan(args) => settings::Plan::new(&args).and_then(|s| plan::run(&s, &output)),
+        Command::Apply(args) => settings::Apply::new(&args).and_then(|s| apply::run(&s, &output)),
+        Command::Emulator(args) => emulator::run(&args, &output),
+        Command::Schema(args) => schema::run(&args, &output),
+    };
+    match result {
+        Ok(status) => status,
+        Err(err) if err.is_broken_pipe() => ExitStatus::Success,
+        Err(err) => {
+            let _ = eprint(&render::error::report(&err, verbose, output.stderr));
+            err.exit_status()
         }
     }
 }
 
-/// Runs the parsed command line.
-pub fn run(cli: Cli) -> Result<ExitStatus, Error> {
-    let global = Global::detect(cli.color);
-    match cli.command {
-        Command::Validate(args) => validate::run(&args, &global),
-        Command::Plan(args) => plan::run(&args, &global),
-        Command::Apply(args) => apply::run(&args, &global),
-        Command::Emulator(args) => emulator::run(&args, &global),
-        Command::Schema(args) => schema::run(&args, &global),
-    }
-}
-
 /// A multi-threaded runtime for the commands that talk HTTP.
-// Unused until plan, apply and the emulator land; keeps clippy green.
 pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
     tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(Error::Runtime)
+}
+
+/// Writes `text` to stdout and flushes.
+pub(crate) fn print(text: &str) -> Result<(), Error> {
+    let mut stdout = std::io::stdout().lock();
+    stdout.write_all(text.as_bytes()).map_err(Error::Output)?;
+    stdout.flush().map_err(Error::Output)
+}
+
+/// Writes `text` to stderr and flushes.
+pub(crate) fn eprint(text: &str) -> Result<(), Error> {
+    let mut stderr = std::io::stderr().lock();
+    stderr.write_all(text.as_bytes()).map_err(Error::Output)?;
+    stderr.flush().map_err(Error::Output)
 }

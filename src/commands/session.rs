@@ -5,11 +5,12 @@
 use std::num::NonZeroU32;
 
 use crate::api::{Client, ClientConfig, Credentials, Endpoint, credentials};
-use crate::cli::ConnectionArgs;
 use crate::emulator::{self, Emulator};
 use crate::error::Error;
 use crate::plan::model::Target;
-use crate::plan::saved::{account_fingerprint, mask_access_key_id};
+use crate::plan::saved::account_fingerprint;
+use crate::secret::mask_access_key_id;
+use crate::settings::{Account, Connection};
 
 /// An open connection to the API.
 pub(crate) struct Session {
@@ -22,46 +23,41 @@ pub(crate) struct Session {
 }
 
 impl Session {
-    /// Connects as `args` say: starts the embedded emulator for `--local`,
-    /// else resolves the endpoint and the credentials.
-    pub async fn open(args: &ConnectionArgs) -> Result<Session, Error> {
-        let (endpoint, credentials, local) = if args.local {
-            if let Some(dir) = args
-                .local_state
-                .parent()
-                .filter(|d| !d.as_os_str().is_empty())
-            {
-                std::fs::create_dir_all(dir).map_err(|source| Error::LocalState {
-                    path: dir.to_path_buf(),
-                    source,
-                })?;
+    /// Connects as `connection` says: starts the embedded emulator for
+    /// `--local`, else resolves the credentials.
+    pub async fn open(connection: &Connection) -> Result<Session, Error> {
+        let (endpoint, credentials, local, shown_endpoint) = match &connection.account {
+            Account::Local { state_file } => {
+                if let Some(dir) = state_file.parent().filter(|d| !d.as_os_str().is_empty()) {
+                    std::fs::create_dir_all(dir).map_err(|source| Error::LocalState {
+                        path: dir.to_path_buf(),
+                        source,
+                    })?;
+                }
+                let emulator = Emulator::start(emulator::Config {
+                    state_file: Some(state_file.clone()),
+                    ..emulator::Config::default()
+                })
+                .await?;
+                let endpoint = Endpoint::parse(&emulator.endpoint())?;
+                let credentials = Credentials::new(
+                    emulator.access_key_id(),
+                    emulator.access_key_secret().clone(),
+                    format!(
+                        "the embedded emulator (--local, state in {})",
+                        state_file.display()
+                    ),
+                );
+                // The embedded emulator's port changes on every run; its
+                // identity is the state file, so a saved `--local` plan
+                // stays valid across runs.
+                let shown = format!("local:{}", state_file.display());
+                (endpoint, credentials, Some(emulator), shown)
             }
-            let emulator = Emulator::start(emulator::Config {
-                state_file: Some(args.local_state.clone()),
-                ..emulator::Config::default()
-            })
-            .await?;
-            let endpoint = Endpoint::parse(&emulator.endpoint())?;
-            let credentials = Credentials::new(
-                emulator.access_key_id(),
-                emulator.access_key_secret().clone(),
-                format!(
-                    "the embedded emulator (--local, state in {})",
-                    args.local_state.display()
-                ),
-            );
-            (endpoint, credentials, Some(emulator))
-        } else {
-            let endpoint = Endpoint::from_override(args.endpoint.as_deref())?;
-            let credentials = credentials::load_credentials_from_system(args.profile.as_deref())?;
-            (endpoint, credentials, None)
-        };
-
-        // The embedded emulator's port changes on every run; its identity is
-        // the state file, so a saved `--local` plan stays valid across runs.
-        let shown_endpoint = match &local {
-            Some(_) => format!("local:{}", args.local_state.display()),
-            None => endpoint.to_string(),
+            Account::Remote { endpoint, profile } => {
+                let credentials = credentials::load_credentials_from_system(profile.as_deref())?;
+                (endpoint.clone(), credentials, None, endpoint.to_string())
+            }
         };
         let target = Target {
             endpoint: shown_endpoint,
@@ -69,7 +65,7 @@ impl Session {
             account_fingerprint: account_fingerprint(&credentials.access_key_id),
         };
         let mut config = ClientConfig::new(endpoint, credentials);
-        config.rate_limit = NonZeroU32::new(args.rate_limit);
+        config.rate_limit = NonZeroU32::new(connection.rate_limit);
         let client = Client::new(config)?;
         Ok(Session {
             client,

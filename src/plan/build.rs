@@ -11,8 +11,8 @@ use jiff::Timestamp;
 
 use super::diff;
 use super::model::{
-    Action, DesiredTask, FORMAT_VERSION, ObservedTask, Plan, StartConfig, Summary, Target,
-    TaskEntry, UnmanagedTask,
+    Action, DesiredTask, FORMAT_VERSION, ObservedTask, Plan, Start, Step, Summary, Target,
+    TaskEntry, UnmanagedTask, shown_time,
 };
 use super::saved::manifest_digest;
 
@@ -49,13 +49,31 @@ pub enum PlanError {
     StartInPast {
         /// The task.
         name: String,
-        /// Its start, as the manifest wrote it.
+        /// Its start, in the manifest's offset.
         at: String,
-        /// The current time, RFC 3339 UTC.
+        /// The current time, RFC 3339 UTC to the second.
         now: String,
         /// Where the task is declared.
         location: super::model::Source,
     },
+}
+
+impl PlanError {
+    /// The error's code, from the same registry as manifest diagnostics.
+    pub fn code(&self) -> &'static str {
+        match self {
+            PlanError::DuplicateName { .. } => "duplicate-in-account",
+            PlanError::StartInPast { .. } => "start-in-past",
+        }
+    }
+
+    /// Where in the manifests the problem is, when it is in one place.
+    pub fn location(&self) -> Option<&super::model::Source> {
+        match self {
+            PlanError::DuplicateName { .. } => None,
+            PlanError::StartInPast { location, .. } => Some(location),
+        }
+    }
 }
 
 /// Builds the plan, or every reason it cannot be built.
@@ -75,13 +93,13 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
             .unwrap_or_default();
         match found {
             [] => {
-                if let Some(StartConfig::Scheduled { at, at_ms }) = &desired.config.start
-                    && *at_ms <= inputs.now.as_millisecond()
+                if let Some(Start::Scheduled(start)) = &desired.config.start
+                    && start.at_ms <= inputs.now.as_millisecond()
                 {
                     errors.push(PlanError::StartInPast {
                         name: desired.name.clone(),
-                        at: at.clone(),
-                        now: inputs.now.to_string(),
+                        at: start.rfc3339(),
+                        now: shown_time(inputs.now),
                         location: desired.source.clone(),
                     });
                 }
@@ -116,7 +134,7 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
     summary.unmanaged = inputs.unmanaged_count;
     Ok(Plan {
         format_version: FORMAT_VERSION.to_owned(),
-        made_at: inputs.now.to_string(),
+        made_at: shown_time(inputs.now),
         target: inputs.target,
         manifest_digest: manifest_digest(inputs.desired),
         summary,
@@ -131,81 +149,32 @@ fn entry(
     observed: Option<&ObservedTask>,
     comparison: diff::Comparison,
 ) -> TaskEntry {
+    let steps = match action {
+        Action::Create => vec![Step::Create],
+        Action::Drift | Action::Unchanged => Vec::new(),
+    };
     TaskEntry {
         name: desired.name.clone(),
         action,
+        steps,
         source: desired.source.clone(),
         task_id: observed.map(|o| o.task_id.clone()),
-        status: observed.and_then(|o| o.status.clone()),
+        status: observed.and_then(|o| o.status),
         desired: desired.config.clone(),
+        account: observed
+            .filter(|_| !comparison.changes.is_empty())
+            .map(|o| o.config.clone()),
         changes: comparison.changes,
         unverified: comparison.unverified,
     }
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
+mod tests {
     use super::*;
-    use crate::plan::model::{Retry, Source, TaskConfig, WindowConfig};
-
-    pub(crate) fn desired(name: &str, line: usize) -> DesiredTask {
-        DesiredTask {
-            name: name.to_owned(),
-            config: TaskConfig {
-                agent_id: Some("118012345678901234".to_owned()),
-                virtual_number: Some("0327121220001".to_owned()),
-                start: Some(StartConfig::Immediate),
-                concurrency: Some(50),
-                call_days: Some(vec!["MONDAY".to_owned(), "TUESDAY".to_owned()]),
-                call_windows: Some(vec![WindowConfig {
-                    start: "09:00:00".to_owned(),
-                    end: "12:00:00".to_owned(),
-                }]),
-                retry: Some(Retry::Off),
-            },
-            source: Source {
-                file: "campaigns/renewals.yaml".to_owned(),
-                line,
-                column: 11,
-            },
-        }
-    }
-
-    pub(crate) fn observed(task: &DesiredTask, id: &str) -> ObservedTask {
-        ObservedTask {
-            task_id: id.to_owned(),
-            name: task.name.clone(),
-            status: Some("RUNNING".to_owned()),
-            config: task.config.clone(),
-        }
-    }
-
-    pub(crate) fn target() -> Target {
-        Target {
-            endpoint: "http://127.0.0.1:4000".to_owned(),
-            access_key: "aica****-key".to_owned(),
-            account_fingerprint: "0123456789abcdef".to_owned(),
-        }
-    }
-
-    pub(crate) fn now() -> Timestamp {
-        "2026-11-24T08:00:00Z".parse().expect("valid timestamp")
-    }
-
-    fn inputs<'a>(
-        desired: &'a [DesiredTask],
-        observed: &'a [ObservedTask],
-        unmanaged_count: u64,
-    ) -> Inputs<'a> {
-        Inputs {
-            desired,
-            observed,
-            unmanaged_count,
-            unmanaged: None,
-            target: target(),
-            now: now(),
-        }
-    }
+    use crate::manifest::field::Field;
+    use crate::plan::model::ScheduledStart;
+    use crate::testing::{desired, inputs, observed};
 
     #[test]
     fn missing_tasks_are_created_and_matching_ones_unchanged() {
@@ -222,8 +191,11 @@ pub(crate) mod tests {
             }
         );
         assert_eq!(plan.tasks[0].action, Action::Create);
+        assert_eq!(plan.tasks[0].steps, [Step::Create]);
         assert_eq!(plan.tasks[1].action, Action::Unchanged);
+        assert!(plan.tasks[1].steps.is_empty());
         assert_eq!(plan.tasks[1].task_id.as_deref(), Some("118700000000000002"));
+        assert_eq!(plan.tasks[1].account, None);
         assert!(plan.summary.has_changes());
     }
 
@@ -232,7 +204,7 @@ pub(crate) mod tests {
         let desired = [desired("a", 5)];
         let mut existing = observed(&desired[0], "118700000000000001");
         existing.config.concurrency = Some(10);
-        let plan = build(inputs(&desired, &[existing], 0)).expect("plan");
+        let plan = build(inputs(&desired, &[existing.clone()], 0)).expect("plan");
         assert_eq!(
             plan.summary,
             Summary {
@@ -243,7 +215,9 @@ pub(crate) mod tests {
             }
         );
         assert!(!plan.summary.has_changes());
-        assert_eq!(plan.tasks[0].changes[0].field, "concurrency");
+        assert!(plan.tasks[0].steps.is_empty());
+        assert_eq!(plan.tasks[0].changes, [Field::Concurrency]);
+        assert_eq!(plan.tasks[0].account.as_ref(), Some(&existing.config));
     }
 
     #[test]
@@ -254,6 +228,7 @@ pub(crate) mod tests {
             observed(&desired[0], "118700000000000003"),
         ];
         let errors = build(inputs(&desired, &observed, 2)).expect_err("ambiguous");
+        assert_eq!(errors[0].code(), "duplicate-in-account");
         assert_eq!(
             errors[0].to_string(),
             "the account holds 2 tasks named `a` (IDs 118700000000000003, 118700000000000009): \
@@ -261,17 +236,22 @@ pub(crate) mod tests {
         );
     }
 
+    fn starting_at(name: &str, at: &str, offset_hours: i32) -> DesiredTask {
+        let mut task = desired(name, 7);
+        task.config.start = Some(Start::Scheduled(ScheduledStart {
+            at_ms: at.parse::<Timestamp>().expect("ts").as_millisecond(),
+            offset_seconds: offset_hours * 3600,
+        }));
+        task
+    }
+
     #[test]
     fn a_create_scheduled_in_the_past_is_an_error() {
-        let mut task = desired("late", 7);
-        task.config.start = Some(StartConfig::Scheduled {
-            at: "2026-11-01T09:00:00+08:00".to_owned(),
-            at_ms: "2026-11-01T01:00:00Z"
-                .parse::<Timestamp>()
-                .expect("ts")
-                .as_millisecond(),
-        });
-        let errors = build(inputs(&[task], &[], 0)).expect_err("past");
+        let task = starting_at("late", "2026-11-01T01:00:00Z", 8);
+        let mut inputs = inputs(std::slice::from_ref(&task), &[], 0);
+        inputs.now = "2026-11-24T08:00:00.123456789Z".parse().expect("ts");
+        let errors = build(inputs).expect_err("past");
+        assert_eq!(errors[0].code(), "start-in-past");
         assert_eq!(
             errors[0].to_string(),
             "task `late` would start at 2026-11-01T09:00:00+08:00, which is already past \
@@ -281,13 +261,16 @@ pub(crate) mod tests {
 
     #[test]
     fn an_existing_task_scheduled_in_the_past_is_fine() {
-        let mut task = desired("ran", 7);
-        task.config.start = Some(StartConfig::Scheduled {
-            at: "2026-11-01T09:00:00+08:00".to_owned(),
-            at_ms: 1_793_494_800_000,
-        });
+        let task = starting_at("ran", "2026-11-01T01:00:00Z", 8);
         let existing = observed(&task, "118700000000000001");
         let plan = build(inputs(&[task], &[existing], 1)).expect("plan");
         assert_eq!(plan.summary.unchanged, 1);
+    }
+
+    #[test]
+    fn the_plan_is_stamped_to_the_second() {
+        let mut inputs = inputs(&[], &[], 0);
+        inputs.now = "2026-11-24T08:00:00.987654321Z".parse().expect("ts");
+        assert_eq!(build(inputs).expect("plan").made_at, "2026-11-24T08:00:00Z");
     }
 }

@@ -1,13 +1,14 @@
 //! From the manifests' validated tasks to the plan's desired tasks.
 //!
-//! Both are in manifest words; this only normalises to the plan's
-//! comparable shape (days and reasons in canonical order as strings,
-//! windows as `HH:MM:SS`, a scheduled start as an instant plus its written
-//! form).
+//! Both are in manifest terms; this only normalises to the plan's
+//! comparable shape: days and reasons in canonical order, windows sorted,
+//! a scheduled start as the instant sent plus the offset it was written in.
 
-use crate::manifest::model::{Retry as SpecRetry, Start, TaskSpec};
+use jiff::fmt::temporal::Pieces;
 
-use super::model::{DesiredTask, Retry, Source, StartConfig, TaskConfig, WindowConfig};
+use crate::manifest::model::{Retry as SpecRetry, Start as SpecStart, TaskSpec};
+
+use super::model::{DesiredTask, Retry, ScheduledStart, Source, Start, TaskConfig};
 
 /// The plan's view of one validated manifest task.
 pub fn desired_task(spec: &TaskSpec) -> DesiredTask {
@@ -17,28 +18,15 @@ pub fn desired_task(spec: &TaskSpec) -> DesiredTask {
             agent_id: Some(spec.agent_id.clone()),
             virtual_number: Some(spec.virtual_number.clone()),
             start: Some(match &spec.start {
-                Start::Immediate => StartConfig::Immediate,
-                Start::At(scheduled) => StartConfig::Scheduled {
-                    at: scheduled.written.clone(),
+                SpecStart::Immediate => Start::Immediate,
+                SpecStart::At(scheduled) => Start::Scheduled(ScheduledStart {
                     at_ms: scheduled.at.as_millisecond(),
-                },
+                    offset_seconds: written_offset(&scheduled.written),
+                }),
             }),
             concurrency: spec.concurrency,
-            call_days: Some(
-                spec.call_days
-                    .iter()
-                    .map(|d| d.as_str().to_owned())
-                    .collect(),
-            ),
-            call_windows: Some(
-                spec.call_windows
-                    .iter()
-                    .map(|w| WindowConfig {
-                        start: w.start.to_string(),
-                        end: w.end.to_string(),
-                    })
-                    .collect(),
-            ),
+            call_days: Some(spec.call_days.clone()),
+            call_windows: Some(spec.call_windows.clone()),
             retry: Some(match &spec.retry {
                 None => Retry::Off,
                 Some(SpecRetry {
@@ -46,7 +34,7 @@ pub fn desired_task(spec: &TaskSpec) -> DesiredTask {
                     times,
                     interval_minutes,
                 }) => Retry::On {
-                    reasons: reasons.iter().map(|r| r.as_str().to_owned()).collect(),
+                    reasons: reasons.clone(),
                     times: u32::from(*times),
                     interval_minutes: u32::from(*interval_minutes),
                 },
@@ -60,10 +48,20 @@ pub fn desired_task(spec: &TaskSpec) -> DesiredTask {
     }
 }
 
+/// The UTC offset a validated date-time was written with, in seconds
+/// (validation already required one).
+fn written_offset(written: &str) -> i32 {
+    Pieces::parse(written)
+        .ok()
+        .and_then(|p| p.offset())
+        .map_or(0, |o| o.to_numeric_offset().seconds())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
     use crate::manifest::load_texts;
+    use crate::manifest::model::{RetryReason, Weekday};
 
     #[test]
     fn a_manifest_task_becomes_a_normalised_desired_task() {
@@ -86,29 +84,28 @@ tasks:
         assert_eq!(task.name, "续费提醒");
         assert_eq!(
             task.config.call_days,
-            Some(vec!["MONDAY".to_owned(), "FRIDAY".to_owned()])
+            Some(vec![Weekday::Monday, Weekday::Friday])
         );
+        let windows = task.config.call_windows.as_deref().unwrap_or_default();
         assert_eq!(
-            task.config.call_windows.as_deref().map(|w| w[0].clone()),
-            Some(WindowConfig {
-                start: "09:00:00".to_owned(),
-                end: "12:00:30".to_owned()
-            })
+            (windows[0].start.to_string(), windows[0].end.to_string()),
+            ("09:00:00".to_owned(), "12:00:30".to_owned())
         );
+        let Some(Start::Scheduled(start)) = task.config.start else {
+            panic!("a scheduled start: {:?}", task.config.start);
+        };
         assert_eq!(
-            task.config.start,
-            Some(StartConfig::Scheduled {
-                at: "2030-12-01T09:00:00+08:00".to_owned(),
-                at_ms: "2030-12-01T01:00:00Z"
-                    .parse::<jiff::Timestamp>()
-                    .unwrap()
-                    .as_millisecond(),
-            })
+            start.at_ms,
+            "2030-12-01T01:00:00Z"
+                .parse::<jiff::Timestamp>()
+                .unwrap()
+                .as_millisecond()
         );
+        assert_eq!(start.rfc3339(), "2030-12-01T09:00:00+08:00");
         assert_eq!(
             task.config.retry,
             Some(Retry::On {
-                reasons: vec!["USER_BUSY".to_owned(), "NO_ANSWER".to_owned()],
+                reasons: vec![RetryReason::UserBusy, RetryReason::NoAnswer],
                 times: 2,
                 interval_minutes: 30,
             })

@@ -1,63 +1,226 @@
-//! The plan as plain data: what exists, what the manifests want, and the
-//! difference. No I/O and no formatting happens here; the JSON rendering is
-//! this type serialised, so its shape is a public, versioned format
-//! (`schemas/aicall-plan.schema.json`).
+//! The plan as plain, typed data: what exists, what the manifests want, and
+//! what `apply` would do about the difference. No I/O and no formatting
+//! happens here: the JSON rendering is this type serialised, so its shape
+//! is a public, versioned format (`schemas/aicall-plan.schema.json`), and
+//! every word a person reads is made in `crate::render` from these values.
 
+use jiff::Timestamp;
+use jiff::tz::Offset;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
-/// Version of the JSON plan format. A minor bump adds fields; a major bump
-/// breaks them. Readers must ignore keys they do not know.
-pub const FORMAT_VERSION: &str = "1.0";
+use crate::manifest::field::Field;
+use crate::manifest::model::{RetryReason, Weekday, Window};
 
-/// One task's configuration in manifest words, normalised so that equal
-/// configurations compare equal: days in Monday→Sunday order, windows sorted
-/// by start and written `HH:MM:SS`, retry reasons in the API's order, and
-/// "retry off" as `None` whatever leftovers the account reports.
+/// Version of the JSON plan format. A minor bump adds fields or step
+/// kinds; a major bump breaks readers. Readers must ignore keys they do
+/// not know. 2.0 replaced 1.x's display strings with typed values and gave
+/// each task entry its ordered list of steps.
+pub const FORMAT_VERSION: &str = "2.0";
+
+/// A task's status in the account (QueryAiCallTaskPage's `Status`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TaskStatus {
+    /// Created, not started yet (a scheduled task waits for its time).
+    Init,
+    /// Calling.
+    Running,
+    /// Stopped.
+    Stopped,
+    /// The start failed (the agent was offline, for instance).
+    Failed,
+    /// A status code this aicall does not know.
+    Other(i64),
+}
+
+impl TaskStatus {
+    /// The status word (`INIT`, `RUNNING`, `STOPPED`, `FAILED`), or `None`
+    /// for a code aicall does not know.
+    pub fn word(self) -> Option<&'static str> {
+        match self {
+            TaskStatus::Init => Some("INIT"),
+            TaskStatus::Running => Some("RUNNING"),
+            TaskStatus::Stopped => Some("STOPPED"),
+            TaskStatus::Failed => Some("FAILED"),
+            TaskStatus::Other(_) => None,
+        }
+    }
+}
+
+/// Serialised as its word, or as the bare code when aicall does not know it.
+impl Serialize for TaskStatus {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        match (self.word(), self) {
+            (Some(word), _) => serializer.serialize_str(word),
+            (None, TaskStatus::Other(code)) => serializer.serialize_i64(*code),
+            (None, _) => Err(serde::ser::Error::custom("a known status has a word")),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for TaskStatus {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TaskStatus, D::Error> {
+        #[derive(Deserialize)]
+        #[serde(untagged)]
+        enum Wire {
+            Word(String),
+            Code(i64),
+        }
+        match Wire::deserialize(deserializer)? {
+            Wire::Code(code) => Ok(TaskStatus::Other(code)),
+            Wire::Word(word) => match word.as_str() {
+                "INIT" => Ok(TaskStatus::Init),
+                "RUNNING" => Ok(TaskStatus::Running),
+                "STOPPED" => Ok(TaskStatus::Stopped),
+                "FAILED" => Ok(TaskStatus::Failed),
+                _ => Err(serde::de::Error::unknown_variant(
+                    &word,
+                    &["INIT", "RUNNING", "STOPPED", "FAILED"],
+                )),
+            },
+        }
+    }
+}
+
+impl JsonSchema for TaskStatus {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "TaskStatus".into()
+    }
+
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A task's status: `INIT` (not started yet), `RUNNING`, `STOPPED`, `FAILED` (the start failed), or the service's numeric code when aicall does not know it.",
+            "oneOf": [
+                { "type": "string", "enum": ["INIT", "RUNNING", "STOPPED", "FAILED"] },
+                { "type": "integer" }
+            ]
+        })
+    }
+}
+
+/// One task's configuration in manifest terms, normalised so that equal
+/// configurations compare equal: days Monday first, windows sorted by
+/// start, retry reasons in the API's order, and "retry off" as
+/// [`Retry::Off`] whatever leftovers the account reports. A `None` field is
+/// not managed (the manifest's side) or not reported (the account's side).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct TaskConfig {
-    /// The published voice agent (AgentId).
+    /// The published voice agent.
     pub agent_id: Option<String>,
-    /// The outbound number (VirtualNumber; CallerNumber in a detail).
+    /// The number calls come from.
     pub virtual_number: Option<String>,
-    /// When the task starts (StartType, TaskStartTime).
-    pub start: Option<StartConfig>,
-    /// Concurrency (TaskCps; ConcurrentCount in a detail).
+    /// When the task starts.
+    pub start: Option<Start>,
+    /// Calls in flight at once.
     pub concurrency: Option<u32>,
-    /// Days calls are made on (CallDay), `MONDAY`…`SUNDAY`.
-    pub call_days: Option<Vec<String>>,
-    /// Windows calls are made in (CallTime), sorted by start.
-    pub call_windows: Option<Vec<WindowConfig>>,
-    /// Redial policy (MissCallRetry, CallRetryReason, CallRetryTimes,
-    /// CallRetryInterval); `off` means no redial.
+    /// Days calls are made on, Monday first.
+    pub call_days: Option<Vec<Weekday>>,
+    /// Windows calls are made in, sorted by start.
+    pub call_windows: Option<Vec<Window>>,
+    /// The redial policy.
     pub retry: Option<Retry>,
 }
 
 /// When a task starts.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(tag = "type", rename_all = "camelCase")]
-pub enum StartConfig {
-    /// Start at once (StartType=IMMEDIATE).
+pub enum Start {
+    /// As soon as it is created.
     Immediate,
-    /// Start at a set time (StartType=SCHEDULE, TaskStartTime).
-    #[serde(rename_all = "camelCase")]
-    Scheduled {
-        /// The start time, RFC 3339, in the offset the manifest used (UTC
-        /// for the account's side).
-        at: String,
-        /// The same instant in milliseconds since the Unix epoch, as sent.
-        at_ms: i64,
-    },
+    /// At a fixed instant.
+    Scheduled(ScheduledStart),
 }
 
-/// A call window, both ends `HH:MM:SS`.
-#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Serialize, Deserialize, JsonSchema)]
-pub struct WindowConfig {
-    /// Start of the window, `HH:MM:SS`.
-    pub start: String,
-    /// End of the window, `HH:MM:SS`.
-    pub end: String,
+/// A scheduled start: the instant that is sent, and the UTC offset it is
+/// shown in (the manifest's own, so people read the clock they wrote).
+///
+/// In JSON it is `{"at": "<RFC 3339>", "atMs": <ms>}`: `at` is made from
+/// `atMs` and the offset, and a plan whose `at` names another instant than
+/// its `atMs` is refused when read, so what is shown is what is sent.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(try_from = "ScheduledWire", into = "ScheduledWire")]
+#[schemars(with = "ScheduledWire")]
+pub struct ScheduledStart {
+    /// Milliseconds since the Unix epoch (TaskStartTime).
+    pub at_ms: i64,
+    /// The offset from UTC it is shown in, in seconds.
+    pub offset_seconds: i32,
+}
+
+impl ScheduledStart {
+    /// The instant, when it is one jiff can represent.
+    pub fn timestamp(self) -> Option<Timestamp> {
+        Timestamp::from_millisecond(self.at_ms).ok()
+    }
+
+    /// The offset it is shown in.
+    pub fn offset(self) -> Offset {
+        Offset::from_seconds(self.offset_seconds).unwrap_or(Offset::UTC)
+    }
+
+    /// RFC 3339 in [`ScheduledStart::offset`], `Z` for UTC, seconds
+    /// precision unless the instant has milliseconds.
+    pub fn rfc3339(self) -> String {
+        self.rfc3339_in(self.offset())
+    }
+
+    /// RFC 3339 in `offset`.
+    pub fn rfc3339_in(self, offset: Offset) -> String {
+        match self.timestamp() {
+            Some(ts) if offset == Offset::UTC => ts.to_string(),
+            Some(ts) => ts.display_with_offset(offset).to_string(),
+            None => self.at_ms.to_string(),
+        }
+    }
+}
+
+/// The JSON form of a [`ScheduledStart`].
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+struct ScheduledWire {
+    /// The start as people read it: RFC 3339 in the manifest's offset. The
+    /// same instant as `atMs`.
+    at: String,
+    /// The start as it is sent (TaskStartTime): milliseconds since the Unix
+    /// epoch.
+    at_ms: i64,
+}
+
+impl From<ScheduledStart> for ScheduledWire {
+    fn from(start: ScheduledStart) -> ScheduledWire {
+        ScheduledWire {
+            at: start.rfc3339(),
+            at_ms: start.at_ms,
+        }
+    }
+}
+
+impl TryFrom<ScheduledWire> for ScheduledStart {
+    type Error = String;
+
+    fn try_from(wire: ScheduledWire) -> Result<ScheduledStart, String> {
+        let (timestamp, offset) = parse_rfc3339(&wire.at)
+            .ok_or_else(|| format!("`at` is not an RFC 3339 date-time: `{}`", wire.at))?;
+        if timestamp.as_millisecond() != wire.at_ms {
+            return Err(format!(
+                "`at` ({}) and `atMs` ({}) are not the same instant: what is shown must be what is sent",
+                wire.at, wire.at_ms
+            ));
+        }
+        Ok(ScheduledStart {
+            at_ms: wire.at_ms,
+            offset_seconds: offset.seconds(),
+        })
+    }
+}
+
+/// An RFC 3339 date-time with its offset.
+fn parse_rfc3339(text: &str) -> Option<(Timestamp, Offset)> {
+    let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
+    let offset = pieces.offset()?.to_numeric_offset();
+    let timestamp: Timestamp = text.parse().ok()?;
+    Some((timestamp, offset))
 }
 
 /// A redial policy.
@@ -69,11 +232,11 @@ pub enum Retry {
     /// Redial (MissCallRetry=true).
     #[serde(rename_all = "camelCase")]
     On {
-        /// Reasons that trigger a redial (CallRetryReason), in the API's order.
-        reasons: Vec<String>,
-        /// Redials at most (CallRetryTimes).
+        /// Outcomes that trigger a redial, in the API's order.
+        reasons: Vec<RetryReason>,
+        /// Redials at most.
         times: u32,
-        /// Minutes between redials (CallRetryInterval).
+        /// Minutes between redials.
         interval_minutes: u32,
     },
 }
@@ -109,14 +272,14 @@ pub struct ObservedTask {
     pub task_id: String,
     /// The task's name, exactly.
     pub name: String,
-    /// The task's status (`INIT`, `RUNNING`, `STOPPED`, `FAILED`), when known.
-    pub status: Option<String>,
+    /// The task's status, when the listing reported it.
+    pub status: Option<TaskStatus>,
     /// The configuration the account reports; `None` fields were not
     /// reported and are not compared.
     pub config: TaskConfig,
 }
 
-/// What the plan does with one manifest task.
+/// What the plan makes of one manifest task.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Action {
@@ -128,28 +291,12 @@ pub enum Action {
     Unchanged,
 }
 
-/// One differing field of a drifted task: the account's value, then the
-/// manifest's.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-pub struct FieldChange {
-    /// The manifest's name for the field, e.g. `callDays`.
-    pub field: String,
-    /// The value in the account.
-    pub account: FieldValue,
-    /// The value the manifest asks for.
-    pub manifest: FieldValue,
-}
-
-/// A field's value, shaped for diffing and display.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
-#[serde(tag = "kind", content = "value", rename_all = "camelCase")]
-pub enum FieldValue {
-    /// The field is not set.
-    Absent,
-    /// A single value.
-    Text(String),
-    /// A list of values, in canonical order.
-    List(Vec<String>),
+/// One thing `apply` does to a task. An entry's steps run in order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
+pub enum Step {
+    /// CreateAiCallTask with every field of `desired`.
+    Create,
 }
 
 /// One manifest task and what the plan does with it.
@@ -160,22 +307,29 @@ pub struct TaskEntry {
     pub name: String,
     /// Create, drift or unchanged.
     pub action: Action,
+    /// What `apply` does, in order; empty when it does nothing.
+    pub steps: Vec<Step>,
     /// Where the task is declared.
     pub source: Source,
     /// The existing task's ID (drift and unchanged).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
-    /// The existing task's status (drift and unchanged), when known.
+    /// The existing task's status, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
     /// What the manifest asks for: for a create, every field that is sent.
     pub desired: TaskConfig,
-    /// The fields that differ, account → manifest (drift only).
+    /// What the account holds, when it differs from `desired`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub account: Option<TaskConfig>,
+    /// The fields that differ between `account` and `desired`, in the
+    /// manifest reference's order.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub changes: Vec<FieldChange>,
-    /// Fields the account did not report, so they could not be compared.
+    pub changes: Vec<Field>,
+    /// Managed fields the account did not report, so they could not be
+    /// compared.
     #[serde(skip_serializing_if = "Vec::is_empty", default)]
-    pub unverified: Vec<String>,
+    pub unverified: Vec<Field>,
 }
 
 /// An account task that no manifest names. Never touched.
@@ -188,7 +342,7 @@ pub struct UnmanagedTask {
     pub name: String,
     /// The task's status, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
-    pub status: Option<String>,
+    pub status: Option<TaskStatus>,
 }
 
 /// Counts for the closing line.
@@ -218,8 +372,7 @@ impl Summary {
 pub struct Target {
     /// The API endpoint, e.g. `https://aiccs.aliyuncs.com`.
     pub endpoint: String,
-    /// The AccessKey ID, masked (`LTAI****abcd`): enough to recognise, not
-    /// to use.
+    /// The AccessKey ID, masked: enough to recognise, not to use.
     pub access_key: String,
     /// A fingerprint of the AccessKey ID, to tell accounts apart without
     /// storing the ID.
@@ -231,10 +384,10 @@ pub struct Target {
 #[serde(rename_all = "camelCase")]
 #[schemars(title = "aicall plan")]
 pub struct Plan {
-    /// Version of this format, currently `1.0`. A minor bump adds fields, a
-    /// major bump breaks them; ignore keys you do not know.
+    /// Version of this format, currently `2.0`. A minor bump adds fields or
+    /// step kinds, a major bump breaks readers; ignore keys you do not know.
     pub format_version: String,
-    /// When the plan was made, RFC 3339 UTC.
+    /// When the plan was made, RFC 3339 UTC, to the second.
     pub made_at: String,
     /// Where the plan was made against.
     pub target: Target,
@@ -251,50 +404,15 @@ pub struct Plan {
 }
 
 impl Plan {
-    /// The entries `apply` would act on.
+    /// The entries `apply` would create.
     pub fn creates(&self) -> impl Iterator<Item = &TaskEntry> {
-        self.tasks.iter().filter(|t| t.action == Action::Create)
+        self.tasks
+            .iter()
+            .filter(|t| t.steps.contains(&Step::Create))
     }
 }
 
-#[cfg(test)]
-pub(crate) mod fixtures {
-    use super::{Retry, StartConfig, TaskConfig, WindowConfig};
-
-    /// 2030-12-01T09:00:00+08:00 in milliseconds.
-    pub(crate) fn start_ms() -> i64 {
-        "2030-12-01T01:00:00Z"
-            .parse::<jiff::Timestamp>()
-            .expect("timestamp")
-            .as_millisecond()
-    }
-
-    /// A fully set configuration: scheduled start, two windows, retry on.
-    pub(crate) fn config() -> TaskConfig {
-        TaskConfig {
-            agent_id: Some("118012345678901234".to_owned()),
-            virtual_number: Some("0327121220001".to_owned()),
-            start: Some(StartConfig::Scheduled {
-                at: "2030-12-01T09:00:00+08:00".to_owned(),
-                at_ms: start_ms(),
-            }),
-            concurrency: Some(50),
-            call_days: Some(vec!["MONDAY".to_owned(), "FRIDAY".to_owned()]),
-            call_windows: Some(vec![
-                WindowConfig {
-                    start: "09:00:00".to_owned(),
-                    end: "12:00:00".to_owned(),
-                },
-                WindowConfig {
-                    start: "14:00:00".to_owned(),
-                    end: "18:00:00".to_owned(),
-                },
-            ]),
-            retry: Some(Retry::On {
-                reasons: vec!["USER_BUSY".to_owned(), "NO_ANSWER".to_owned()],
-                times: 2,
-                interval_minutes: 30,
-            }),
-        }
-    }
+/// A time as people are shown it: RFC 3339 UTC, to the (truncated) second.
+pub fn shown_time(now: Timestamp) -> String {
+    now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
 }

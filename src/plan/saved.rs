@@ -8,14 +8,14 @@
 //! which. Reading and writing the file is the caller's job; this module only
 //! converts and compares.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 use std::fmt;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::model::{Action, DesiredTask, Plan, Target};
+use super::model::{DesiredTask, Plan, Step, Target};
 
 /// The `kind` of a saved plan file, so other JSON is recognised as such.
 pub const SAVED_KIND: &str = "aicall-saved-plan";
@@ -61,7 +61,7 @@ impl SavedPlan {
         let preconditions = plan
             .tasks
             .iter()
-            .filter(|t| t.action == Action::Create)
+            .filter(|t| t.steps.contains(&Step::Create))
             .map(|t| Precondition::NoTaskNamed {
                 name: t.name.clone(),
             })
@@ -104,9 +104,52 @@ impl SavedPlan {
         text
     }
 
-    /// Everything that changed since the plan was made, short of the
-    /// preconditions (which need the account): manifests, endpoint, account.
-    pub fn staleness(&self, desired: &[DesiredTask], target: &Target) -> Vec<Staleness> {
+    /// Everything that makes this plan inapplicable now, given the tasks
+    /// the manifests declare now and a plan freshly made from them
+    /// against the account: changed manifests, another endpoint or
+    /// account, a failed precondition, or creates the saved plan lacks.
+    /// Pure: reading the file and the account is the caller's job.
+    pub fn check(&self, desired: &[DesiredTask], fresh: &Plan) -> Vec<Staleness> {
+        let mut stale = self.manifest_and_target_changes(desired, &fresh.target);
+        let fresh_creates: BTreeSet<&str> = fresh.creates().map(|t| t.name.as_str()).collect();
+        for precondition in &self.preconditions {
+            let Precondition::NoTaskNamed { name } = precondition;
+            if fresh_creates.contains(name.as_str()) {
+                continue;
+            }
+            let found = match fresh
+                .tasks
+                .iter()
+                .find(|t| &t.name == name)
+                .and_then(|t| t.task_id.as_deref())
+            {
+                Some(id) => format!("task {id} has that name now"),
+                None => format!("`{name}` is no longer in the manifests"),
+            };
+            stale.push(Staleness::PreconditionFailed {
+                precondition: precondition.clone(),
+                found,
+            });
+        }
+        let saved_creates: BTreeSet<&str> = self.plan.creates().map(|t| t.name.as_str()).collect();
+        let unplanned: Vec<String> = fresh_creates
+            .difference(&saved_creates)
+            .map(|n| (*n).to_owned())
+            .collect();
+        // New tasks in the manifests are already reported as a manifest change.
+        if !unplanned.is_empty() && stale.is_empty() {
+            stale.push(Staleness::Unplanned { names: unplanned });
+        }
+        stale
+    }
+
+    /// What changed since the plan was made, short of the account's
+    /// contents: the manifests, the endpoint, the account.
+    fn manifest_and_target_changes(
+        &self,
+        desired: &[DesiredTask],
+        target: &Target,
+    ) -> Vec<Staleness> {
         let mut out = Vec::new();
         let current: BTreeMap<&str, String> = desired
             .iter()
@@ -295,17 +338,6 @@ pub fn account_fingerprint(access_key_id: &str) -> String {
         .to_owned()
 }
 
-/// An AccessKey ID masked for display: the first and last four characters.
-pub fn mask_access_key_id(access_key_id: &str) -> String {
-    let chars: Vec<char> = access_key_id.chars().collect();
-    if chars.len() <= 8 {
-        return "****".to_owned();
-    }
-    let head: String = chars[..4].iter().collect();
-    let tail: String = chars[chars.len() - 4..].iter().collect();
-    format!("{head}****{tail}")
-}
-
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -313,25 +345,18 @@ fn hex(bytes: &[u8]) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::plan::build::tests::{desired, now, target};
-    use crate::plan::build::{Inputs, build};
+    use crate::plan::build::build;
+    use crate::testing::{desired, inputs, observed, target};
 
     fn plan_for(desired: &[DesiredTask]) -> Plan {
-        build(Inputs {
-            desired,
-            observed: &[],
-            unmanaged_count: 0,
-            unmanaged: None,
-            target: target(),
-            now: now(),
-        })
-        .expect("plan")
+        build(inputs(desired, &[], 0)).expect("plan")
     }
 
     #[test]
     fn a_saved_plan_round_trips_and_records_preconditions() {
         let desired = [desired("a", 1), desired("续费提醒", 2)];
-        let saved = SavedPlan::new(plan_for(&desired), &desired, vec!["examples".to_owned()]);
+        let plan = plan_for(&desired);
+        let saved = SavedPlan::new(plan.clone(), &desired, vec!["examples".to_owned()]);
         assert_eq!(
             saved.preconditions,
             [
@@ -345,7 +370,11 @@ mod tests {
         );
         let back = SavedPlan::from_json(&saved.to_json()).expect("parses");
         assert_eq!(back, saved);
-        assert!(back.staleness(&desired, &target()).is_empty());
+        assert!(back.check(&desired, &plan).is_empty());
+    }
+
+    fn reasons(stale: &[Staleness]) -> Vec<String> {
+        stale.iter().map(ToString::to_string).collect()
     }
 
     #[test]
@@ -355,10 +384,12 @@ mod tests {
         let mut changed = desired("a", 1);
         changed.config.concurrency = Some(99);
         let after = [changed, desired("c", 3)];
-        let stale = saved.staleness(&after, &target());
         assert_eq!(
-            stale.iter().map(ToString::to_string).collect::<Vec<_>>(),
-            ["the manifests changed since the plan was made: added `c`; changed `a`; removed `b`"]
+            reasons(&saved.check(&after, &plan_for(&after))),
+            [
+                "the manifests changed since the plan was made: added `c`; changed `a`; removed `b`",
+                "the plan assumed no task named `b` exists, but `b` is no longer in the manifests",
+            ]
         );
     }
 
@@ -367,7 +398,7 @@ mod tests {
         let before = [desired("a", 1), desired("b", 2)];
         let saved = SavedPlan::new(plan_for(&before), &before, vec![]);
         let after = [desired("b", 40), desired("a", 80)];
-        assert!(saved.staleness(&after, &target()).is_empty());
+        assert!(saved.check(&after, &plan_for(&after)).is_empty());
         assert_eq!(manifest_digest(&before), manifest_digest(&after));
     }
 
@@ -375,21 +406,51 @@ mod tests {
     fn another_endpoint_or_account_is_stale() {
         let desired = [desired("a", 1)];
         let saved = SavedPlan::new(plan_for(&desired), &desired, vec![]);
-        let mut elsewhere = target();
-        elsewhere.endpoint = "https://aiccs.aliyuncs.com".to_owned();
-        elsewhere.account_fingerprint = "ffff".to_owned();
-        elsewhere.access_key = "LTAI****zzzz".to_owned();
-        let stale: Vec<String> = saved
-            .staleness(&desired, &elsewhere)
-            .iter()
-            .map(ToString::to_string)
-            .collect();
+        let mut fresh = plan_for(&desired);
+        fresh.target.endpoint = "https://aiccs.aliyuncs.com".to_owned();
+        fresh.target.account_fingerprint = "ffff".to_owned();
+        fresh.target.access_key = "****zzzz".to_owned();
         assert_eq!(
-            stale,
+            reasons(&saved.check(&desired, &fresh)),
             [
                 "the plan was made against http://127.0.0.1:4000, but this run targets https://aiccs.aliyuncs.com",
-                "the plan was made with AccessKey aica****-key, but this run uses LTAI****zzzz",
+                "the plan was made with AccessKey aica****-key, but this run uses ****zzzz",
             ]
+        );
+        assert_eq!(fresh.target.endpoint, "https://aiccs.aliyuncs.com");
+        assert_ne!(target(), fresh.target);
+    }
+
+    #[test]
+    fn a_task_made_elsewhere_since_fails_its_precondition() {
+        let desired = [desired("a", 1)];
+        let saved = SavedPlan::new(plan_for(&desired), &desired, vec![]);
+        let fresh = build(inputs(
+            &desired,
+            &[observed(&desired[0], "118700000000000007")],
+            0,
+        ))
+        .expect("plan");
+        assert_eq!(
+            reasons(&saved.check(&desired, &fresh)),
+            [
+                "the plan assumed no task named `a` exists, but task 118700000000000007 has that name now"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_task_renamed_away_since_is_unplanned() {
+        let desired = [desired("a", 1)];
+        let existing = [observed(&desired[0], "118700000000000007")];
+        let saved = SavedPlan::new(
+            build(inputs(&desired, &existing, 0)).expect("plan"),
+            &desired,
+            vec![],
+        );
+        assert_eq!(
+            reasons(&saved.check(&desired, &plan_for(&desired))),
+            ["the account no longer holds `a`, which the plan took as existing"]
         );
     }
 
@@ -403,19 +464,17 @@ mod tests {
         let mut value: serde_json::Value =
             serde_json::from_str(&SavedPlan::new(plan_for(&[]), &[], vec![]).to_json())
                 .expect("json");
-        value["plan"]["formatVersion"] = "2.0".into();
+        value["plan"]["formatVersion"] = "1.0".into();
         assert_eq!(
             SavedPlan::from_json(&value.to_string()),
             Err(SavedPlanError::Version {
-                found: "2.0".to_owned()
+                found: "1.0".to_owned()
             })
         );
     }
 
     #[test]
-    fn access_keys_are_masked_and_fingerprinted() {
-        assert_eq!(mask_access_key_id("TEST5tABCDEFGH12wxyz"), "TEST****wxyz");
-        assert_eq!(mask_access_key_id("short"), "****");
+    fn accounts_are_fingerprinted() {
         assert_eq!(account_fingerprint("a"), account_fingerprint("a"));
         assert_ne!(account_fingerprint("a"), account_fingerprint("b"));
     }

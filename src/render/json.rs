@@ -43,7 +43,7 @@ mod tests {
         let schema: serde_json::Value =
             serde_json::from_str(&plan_schema()).expect("schema is JSON");
         let plan: serde_json::Value =
-            serde_json::from_str(&render_plan(&crate::render::tests::sample_plan()))
+            serde_json::from_str(&render_plan(&crate::testing::sample_plan()))
                 .expect("plan is JSON");
         let validator = jsonschema::validator_for(&schema).expect("schema compiles");
         let errors: Vec<String> = validator

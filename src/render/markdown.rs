@@ -40,7 +40,7 @@ pub fn render_plan(plan: &Plan) -> String {
                     entry
                         .changes
                         .iter()
-                        .map(|c| format!("`{}`", c.field))
+                        .map(|field| format!("`{}`", field.key()))
                         .collect::<Vec<_>>()
                         .join(", "),
                 ),

@@ -7,10 +7,11 @@ use std::fmt::Write as _;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 use unicode_width::UnicodeWidthStr as _;
 
-use crate::plan::diff::fields;
-use crate::plan::model::{Action, FieldChange, FieldValue, Plan, Source, TaskEntry};
+use crate::manifest::field::Field;
+use crate::plan::model::{Action, Plan, Source, TaskEntry, TaskStatus};
 
 use super::style::{Paint, Style};
+use super::value::{Shown, create_fields, shown, start_offset};
 
 /// Options of the text rendering.
 #[derive(Debug, Clone, Copy, Default)]
@@ -75,9 +76,6 @@ pub fn render_plan(plan: &Plan, options: TextOptions, style: Style) -> String {
     }
     out.push_str(&summary_line(plan, style));
     out.push('\n');
-    if !plan.summary.has_changes() {
-        out.push_str("Nothing to create: the account holds every task the manifests name.\n");
-    }
     out
 }
 
@@ -108,13 +106,12 @@ pub fn summary_line(plan: &Plan, style: Style) -> String {
 
 fn create(out: &mut String, entry: &TaskEntry, style: Style) {
     header(out, entry, "+ create", Paint::Add, style);
-    for (field, value) in fields(&entry.desired) {
+    for (field, value) in create_fields(&entry.desired) {
         let shown = match &value {
-            FieldValue::Absent => style.paint(Paint::Dim, "(not sent: the service decides)"),
-            FieldValue::Text(text) => style.paint(Paint::Add, text),
-            FieldValue::List(items) => style.paint(Paint::Add, &items.join(", ")),
+            Shown::Absent => style.paint(Paint::Dim, "(not sent: the service decides)"),
+            value => style.paint(Paint::Add, &value.one_line()),
         };
-        let _ = writeln!(out, "    {field:<FIELD_WIDTH$}{shown}");
+        let _ = writeln!(out, "    {:<FIELD_WIDTH$}{shown}", field.key());
     }
     out.push('\n');
 }
@@ -129,8 +126,15 @@ fn drift(out: &mut String, entry: &TaskEntry, style: Style) {
             "account → manifest; not applied: aicall does not change existing tasks"
         )
     );
-    for change in &entry.changes {
-        field_change(out, change, style);
+    let offset = start_offset(&entry.desired);
+    for field in &entry.changes {
+        let account = entry
+            .account
+            .as_ref()
+            .and_then(|config| shown(config, *field, offset))
+            .unwrap_or(Shown::Absent);
+        let manifest = shown(&entry.desired, *field, None).unwrap_or(Shown::Absent);
+        field_change(out, *field, &account, &manifest, style);
     }
     unverified(out, entry, style);
     out.push('\n');
@@ -150,7 +154,12 @@ fn unverified(out: &mut String, entry: &TaskEntry, style: Style) {
                 Paint::Dim,
                 &format!(
                     "not reported by the API, so not compared: {}",
-                    entry.unverified.join(", ")
+                    entry
+                        .unverified
+                        .iter()
+                        .map(|f| f.key())
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 )
             )
         );
@@ -164,9 +173,9 @@ fn header(out: &mut String, entry: &TaskEntry, label: &str, paint: Paint, style:
         style.paint(Paint::Bold, &entry.name)
     );
     if let Some(id) = &entry.task_id {
-        match &entry.status {
-            Some(status) => {
-                let _ = write!(line, " (task {id}, {status})");
+        match entry.status {
+            Some(known) => {
+                let _ = write!(line, " (task {id}, {})", status(known));
             }
             None => {
                 let _ = write!(line, " (task {id})");
@@ -180,18 +189,28 @@ fn header(out: &mut String, entry: &TaskEntry, label: &str, paint: Paint, style:
     );
 }
 
+/// A status as people read it: its word, or the service's code.
+pub fn status(status: TaskStatus) -> String {
+    match (status.word(), status) {
+        (Some(word), _) => word.to_owned(),
+        (None, TaskStatus::Other(code)) => format!("status {code}"),
+        (None, _) => "unknown status".to_owned(),
+    }
+}
+
 /// `file:line:column`, the way editors and CI annotations want it.
 pub fn location(source: &Source) -> String {
     format!("{}:{}:{}", source.file, source.line, source.column)
 }
 
-fn field_change(out: &mut String, change: &FieldChange, style: Style) {
+fn field_change(out: &mut String, field: Field, account: &Shown, manifest: &Shown, style: Style) {
     let indent = 4 + FIELD_WIDTH;
-    match (&change.account, &change.manifest) {
-        (FieldValue::List(account), FieldValue::List(manifest)) => {
+    let name = field.key();
+    match (account, manifest) {
+        (Shown::List(account), Shown::List(manifest)) => {
             let mut first = true;
             let mut emit = |items: &[String], sign: &str, paint: Option<Paint>| {
-                list_lines(out, &change.field, &mut first, items, sign, paint, style);
+                list_lines(out, name, &mut first, items, sign, paint, style);
             };
             for op in capture_diff_slices(Algorithm::Myers, account, manifest) {
                 let (_, old, new) = op.as_tag_tuple();
@@ -206,17 +225,16 @@ fn field_change(out: &mut String, change: &FieldChange, style: Style) {
                 }
             }
             if account.is_empty() && manifest.is_empty() {
-                let _ = writeln!(out, "    {:<FIELD_WIDTH$}(empty)", change.field);
+                let _ = writeln!(out, "    {name:<FIELD_WIDTH$}(empty)");
             }
         }
         (account, manifest) => {
-            let account = value_text(account);
-            let manifest = value_text(manifest);
+            let account = account.one_line();
+            let manifest = manifest.one_line();
             if account.width() >= LONG_TEXT || manifest.width() >= LONG_TEXT {
                 let _ = writeln!(
                     out,
-                    "    {:<FIELD_WIDTH$}{} {}",
-                    change.field,
+                    "    {name:<FIELD_WIDTH$}{} {}",
                     style.paint(Paint::Error, "-"),
                     style.paint(Paint::Error, &account)
                 );
@@ -244,8 +262,7 @@ fn field_change(out: &mut String, change: &FieldChange, style: Style) {
             } else {
                 let _ = writeln!(
                     out,
-                    "    {:<FIELD_WIDTH$}{} → {}",
-                    change.field,
+                    "    {name:<FIELD_WIDTH$}{} → {}",
                     style.paint(Paint::Error, &account),
                     style.paint(Paint::Add, &manifest)
                 );
@@ -272,14 +289,6 @@ fn list_lines(
             None => text,
         };
         let _ = writeln!(out, "    {label:<FIELD_WIDTH$}{text}");
-    }
-}
-
-fn value_text(value: &FieldValue) -> String {
-    match value {
-        FieldValue::Absent => "(not set)".to_owned(),
-        FieldValue::Text(text) => text.clone(),
-        FieldValue::List(items) => items.join(", "),
     }
 }
 
@@ -339,8 +348,7 @@ fn unmanaged(out: &mut String, plan: &Plan, style: Style) {
                     style.paint(Paint::Dim, &task.task_id),
                     task.name,
                     task.status
-                        .as_deref()
-                        .map(|s| format!("  ({s})"))
+                        .map(|s| format!("  ({})", status(s)))
                         .unwrap_or_default()
                 );
             }
@@ -350,7 +358,7 @@ fn unmanaged(out: &mut String, plan: &Plan, style: Style) {
     }
 }
 
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
     if n == 1 { one } else { many }
 }
 

@@ -22,7 +22,7 @@ use aicall::secret::Secret;
 
 use crate::harness::{Output, Test};
 
-/// The AccessKey ID the emulator accepts; shown masked as `aica****0042`.
+/// The AccessKey ID the emulator accepts; shown masked as `****0042`.
 pub const ACCESS_KEY_ID: &str = "aicall-it-key-0042";
 
 /// The secret the emulator accepts. Distinctive, so a leak is found by a

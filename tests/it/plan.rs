@@ -231,7 +231,7 @@ async fn the_json_plan_is_versioned_and_valid_against_its_schema() {
         .await;
     output.assert_code(0);
     let plan: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
-    assert_eq!(plan["formatVersion"], "1.0");
+    assert_eq!(plan["formatVersion"], "2.0");
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
             crate::harness::repo_root().join("schemas/aicall-plan.schema.json"),
@@ -391,7 +391,10 @@ async fn a_saved_plan_holds_no_secret_and_not_the_key_id() {
     let saved = std::fs::read_to_string(dir.join("plan.json")).unwrap();
     assert!(!saved.contains(crate::cloud::SECRET));
     assert!(!saved.contains(crate::cloud::ACCESS_KEY_ID));
-    assert!(saved.contains("aica****0042"), "the masked ID: {saved}");
+    assert!(
+        saved.contains("\"****0042\""),
+        "the masked ID, its last four only: {saved}"
+    );
     let saved: serde_json::Value = serde_json::from_str(&saved).unwrap();
     let preconditions: Vec<&str> = saved["preconditions"]
         .as_array()

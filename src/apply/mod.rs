@@ -1,4 +1,4 @@
-//! The executor: creates the plan's missing tasks, concurrently, exactly once.
+//! The executor: carries out the plan's steps, concurrently, exactly once.
 //!
 //! CreateAiCallTask is not idempotent (no client token, `aiccs-api.md` §4),
 //! so the executor never re-sends a create whose outcome it does not know.
@@ -10,18 +10,22 @@
 //! created, and re-running apply settles it (a re-run plans from the
 //! account, so it looks the name up before anything else).
 //!
-//! The executor talks to a [`Creator`] and reports [`Event`]s; it never
-//! prints and never formats text.
+//! The executor drives a [`Writer`] (the real one is
+//! `crate::account::AccountWriter`) and reports [`Event`]s; it never prints
+//! and never formats text. It stops as its [`Cancellation`] says.
 
 use std::future::Future;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
 
 use futures_util::StreamExt as _;
 use futures_util::stream;
 
-/// An error from below, kept whole for rendering (its cause chain included).
-pub type BoxError = Arc<dyn std::error::Error + Send + Sync + 'static>;
+pub mod cancel;
+pub mod error;
+pub mod outcome;
+
+pub use cancel::{Cancellation, Level};
+pub use error::StepError;
+pub use outcome::{Event, Outcome, Report};
 
 /// How many times one task's create is sent at most, each after the
 /// previous one was confirmed not to have taken effect.
@@ -35,21 +39,21 @@ pub enum Attempt {
     /// Refused: a task with this exact name exists.
     NameTaken,
     /// The request may or may not have taken effect (reply lost).
-    OutcomeUnknown(BoxError),
+    OutcomeUnknown(StepError),
     /// Refused for another reason; nothing was created.
-    Failed(BoxError),
+    Failed(StepError),
 }
 
-/// What the executor needs from the API.
-pub trait Creator: Send + Sync {
+/// What the executor needs from the account.
+pub trait Writer: Send + Sync {
     /// What one create sends.
-    type Request: Send + Sync;
+    type Create: Send + Sync;
 
     /// Sends one create request.
-    fn create(&self, request: &Self::Request) -> impl Future<Output = Attempt> + Send;
+    fn create(&self, request: &Self::Create) -> impl Future<Output = Attempt> + Send;
 
     /// The IDs of the account tasks named exactly `name`.
-    fn lookup(&self, name: &str) -> impl Future<Output = Result<Vec<String>, BoxError>> + Send;
+    fn lookup(&self, name: &str) -> impl Future<Output = Result<Vec<String>, StepError>> + Send;
 }
 
 /// One task to create.
@@ -61,135 +65,31 @@ pub struct Job<R> {
     pub request: R,
 }
 
-/// How one task ended.
-#[derive(Debug, Clone)]
-pub enum Outcome {
-    /// Created by this run.
-    Created {
-        /// The new task's ID.
-        task_id: String,
-        /// Whether the reply was lost and creation was confirmed by looking
-        /// the name up.
-        confirmed_by_lookup: bool,
-    },
-    /// Someone else created it meanwhile: the account converged anyway.
-    MadeElsewhere {
-        /// The existing task's ID, when the look-up found it.
-        task_id: Option<String>,
-    },
-    /// Not created; the account holds no such task.
-    Failed {
-        /// Why.
-        error: BoxError,
-    },
-    /// Whether it was created could not be established. Re-run apply.
-    Unknown {
-        /// Why the create's outcome is unknown.
-        error: BoxError,
-        /// Why the look-up that would settle it failed.
-        lookup_error: BoxError,
-    },
-    /// Not attempted: the run was interrupted first.
-    Skipped,
-}
-
-impl Outcome {
-    /// Whether the task is in the account now (created here or elsewhere).
-    pub fn converged(&self) -> bool {
-        matches!(
-            self,
-            Outcome::Created { .. } | Outcome::MadeElsewhere { .. }
-        )
-    }
-}
-
-/// Something the executor reports while it works.
-#[derive(Debug, Clone)]
-pub enum Event {
-    /// A task's create is being sent.
-    Started {
-        /// The task.
-        name: String,
-    },
-    /// A reply was lost; the name is being looked up before anything else.
-    LookingUp {
-        /// The task.
-        name: String,
-        /// Why the reply's outcome is unknown.
-        error: BoxError,
-    },
-    /// A task is done, one way or another.
-    Finished {
-        /// The task.
-        name: String,
-        /// How it ended.
-        outcome: Outcome,
-    },
-}
-
-/// How the whole run ended.
-#[derive(Debug, Clone, Default)]
-pub struct Report {
-    /// Every task with its outcome, in the order they finished.
-    pub outcomes: Vec<(String, Outcome)>,
-}
-
-impl Report {
-    /// Tasks created by this run.
-    pub fn created(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Created { .. }))
-    }
-
-    /// Tasks someone else created meanwhile.
-    pub fn made_elsewhere(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::MadeElsewhere { .. }))
-    }
-
-    /// Tasks that failed.
-    pub fn failed(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Failed { .. }))
-    }
-
-    /// Tasks whose fate is unknown.
-    pub fn unknown(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Unknown { .. }))
-    }
-
-    /// Tasks not attempted because of an interruption.
-    pub fn skipped(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Skipped))
-    }
-
-    /// Whether every task converged.
-    pub fn success(&self) -> bool {
-        self.outcomes.iter().all(|(_, o)| o.converged())
-    }
-
-    fn count(&self, f: impl Fn(&Outcome) -> bool) -> usize {
-        self.outcomes.iter().filter(|(_, o)| f(o)).count()
-    }
-}
-
 /// Runs `jobs` with at most `parallelism` creates in flight, reporting each
-/// step to `on_event`. Once `interrupted` is set, no further create starts;
-/// those in flight finish.
-pub async fn execute<C: Creator>(
-    creator: &C,
-    jobs: Vec<Job<C::Request>>,
+/// step to `on_event`. Once `cancel.stop` is cancelled no further create
+/// starts; those in flight finish, unless `cancel.abandon` is cancelled too,
+/// which ends the wait for them (each reported as abandoned).
+pub async fn execute<W: Writer>(
+    writer: &W,
+    jobs: Vec<Job<W::Create>>,
     parallelism: usize,
-    interrupted: &AtomicBool,
+    cancel: &Cancellation,
     on_event: &(dyn Fn(Event) + Send + Sync),
 ) -> Report {
     let mut report = Report::default();
     let mut finished = stream::iter(jobs)
         .map(|job| async move {
-            let outcome = if interrupted.load(Ordering::SeqCst) {
+            let outcome = if cancel.stop.is_cancelled() {
                 Outcome::Skipped
             } else {
                 on_event(Event::Started {
                     name: job.name.clone(),
                 });
-                create_once(creator, &job, on_event).await
+                tokio::select! {
+                    biased;
+                    outcome = create_once(writer, &job, on_event) => outcome,
+                    () = cancel.abandon.cancelled() => Outcome::Abandoned,
+                }
             };
             on_event(Event::Finished {
                 name: job.name.clone(),
@@ -204,14 +104,14 @@ pub async fn execute<C: Creator>(
     report
 }
 
-async fn create_once<C: Creator>(
-    creator: &C,
-    job: &Job<C::Request>,
+async fn create_once<W: Writer>(
+    writer: &W,
+    job: &Job<W::Create>,
     on_event: &(dyn Fn(Event) + Send + Sync),
 ) -> Outcome {
     let mut attempt = 1;
     loop {
-        match creator.create(&job.request).await {
+        match writer.create(&job.request).await {
             Attempt::Created(task_id) => {
                 return Outcome::Created {
                     task_id,
@@ -219,7 +119,7 @@ async fn create_once<C: Creator>(
                 };
             }
             Attempt::NameTaken => {
-                let task_id = match creator.lookup(&job.name).await {
+                let task_id = match writer.lookup(&job.name).await {
                     Ok(ids) => ids.into_iter().next(),
                     Err(_) => None,
                 };
@@ -231,7 +131,7 @@ async fn create_once<C: Creator>(
                     name: job.name.clone(),
                     error: error.clone(),
                 });
-                match creator.lookup(&job.name).await {
+                match writer.lookup(&job.name).await {
                     Ok(ids) if !ids.is_empty() => {
                         return Outcome::Created {
                             task_id: ids.into_iter().next().unwrap_or_default(),
@@ -253,60 +153,20 @@ async fn create_once<C: Creator>(
     }
 }
 
-/// The executor's view of the real API client.
-#[derive(Debug, Clone)]
-pub struct ApiCreator {
-    /// The client.
-    pub client: crate::api::Client,
-    /// Rows per page for name look-ups.
-    pub page_size: u32,
-}
-
-impl Creator for ApiCreator {
-    type Request = crate::api::CreateTask;
-
-    async fn create(&self, request: &crate::api::CreateTask) -> Attempt {
-        match self.client.create_task(request).await {
-            Ok(id) => Attempt::Created(id.to_string()),
-            Err(err) if err.code() == Some(NAME_TAKEN) => Attempt::NameTaken,
-            Err(err) if err.is_outcome_unknown() => Attempt::OutcomeUnknown(Arc::new(err)),
-            Err(err) => Attempt::Failed(Arc::new(err)),
-        }
-    }
-
-    async fn lookup(&self, name: &str) -> Result<Vec<String>, BoxError> {
-        match self.client.find_tasks_named(name, self.page_size).await {
-            Ok(tasks) => Ok(tasks.into_iter().map(|t| t.task_id.to_string()).collect()),
-            Err(err) => Err(Arc::new(err)),
-        }
-    }
-}
-
-/// The business error code of a create refused because the name is taken
-/// (`aiccs-api.md` §7).
-pub const NAME_TAKEN: &str = "TaskNameDuplicate";
-
 #[cfg(test)]
 mod tests {
     use std::collections::VecDeque;
     use std::sync::Mutex;
 
     use super::*;
-
-    #[derive(Debug, thiserror::Error)]
-    #[error("{0}")]
-    struct TestError(&'static str);
-
-    fn err(text: &'static str) -> BoxError {
-        Arc::new(TestError(text))
-    }
+    use crate::testing::step_error as err;
 
     /// A scripted account: each create pops the next scripted reply; a
     /// reply marked as committed adds the task even when the reply is lost.
     #[derive(Default)]
     struct Script {
         replies: Mutex<VecDeque<(bool, Attempt)>>,
-        lookups: Mutex<VecDeque<Result<(), BoxError>>>,
+        lookups: Mutex<VecDeque<Result<(), StepError>>>,
         account: Mutex<Vec<String>>,
         creates_sent: Mutex<u32>,
     }
@@ -317,14 +177,14 @@ mod tests {
             self
         }
 
-        fn failing_lookup(self, error: BoxError) -> Script {
+        fn failing_lookup(self, error: StepError) -> Script {
             self.lookups.lock().unwrap().push_back(Err(error));
             self
         }
     }
 
-    impl Creator for Script {
-        type Request = String;
+    impl Writer for Script {
+        type Create = String;
 
         async fn create(&self, name: &String) -> Attempt {
             *self.creates_sent.lock().unwrap() += 1;
@@ -340,7 +200,7 @@ mod tests {
             attempt
         }
 
-        async fn lookup(&self, name: &str) -> Result<Vec<String>, BoxError> {
+        async fn lookup(&self, name: &str) -> Result<Vec<String>, StepError> {
             if let Some(Err(e)) = self.lookups.lock().unwrap().pop_front() {
                 return Err(e);
             }
@@ -363,7 +223,7 @@ mod tests {
                 request: (*n).to_owned(),
             })
             .collect();
-        execute(script, jobs, 4, &AtomicBool::new(false), &|_| {}).await
+        execute(script, jobs, 4, &Cancellation::new(), &|_| {}).await
     }
 
     #[tokio::test]
@@ -448,8 +308,55 @@ mod tests {
             name: "a".to_owned(),
             request: "a".to_owned(),
         }];
-        let report = execute(&script, jobs, 1, &AtomicBool::new(true), &|_| {}).await;
+        let cancel = Cancellation::new();
+        assert_eq!(cancel.escalate(), Level::Stop);
+        let report = execute(&script, jobs, 1, &cancel, &|_| {}).await;
         assert_eq!(report.skipped(), 1);
         assert_eq!(*script.creates_sent.lock().unwrap(), 0);
+    }
+
+    /// A writer whose creates never answer.
+    struct Silent;
+
+    impl Writer for Silent {
+        type Create = ();
+
+        async fn create(&self, (): &()) -> Attempt {
+            std::future::pending().await
+        }
+
+        async fn lookup(&self, _: &str) -> Result<Vec<String>, StepError> {
+            Ok(Vec::new())
+        }
+    }
+
+    #[tokio::test]
+    async fn abandoning_stops_waiting_for_what_is_in_flight() {
+        let cancel = Cancellation::new();
+        let jobs = vec![
+            Job {
+                name: "a".to_owned(),
+                request: (),
+            },
+            Job {
+                name: "b".to_owned(),
+                request: (),
+            },
+        ];
+        let started = tokio::sync::Notify::new();
+        let on_event = |event: Event| {
+            if matches!(event, Event::Started { .. }) {
+                started.notify_one();
+            }
+        };
+        let run = execute(&Silent, jobs, 1, &cancel, &on_event);
+        let interrupt = async {
+            started.notified().await;
+            cancel.escalate();
+            assert_eq!(cancel.escalate(), Level::Abandon);
+        };
+        let (report, ()) = tokio::join!(run, interrupt);
+        assert_eq!((report.abandoned(), report.skipped()), (1, 1));
+        assert!(!report.success());
     }
 }

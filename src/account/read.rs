@@ -16,9 +16,10 @@ use std::collections::{BTreeMap, HashSet};
 use futures_util::StreamExt as _;
 use futures_util::stream;
 
-use crate::api::mapping::observed_task;
 use crate::api::{ApiError, Client, PageQuery, TaskSummary};
 use crate::plan::model::{ObservedTask, UnmanagedTask};
+
+use super::mapping::{observed_task, status};
 
 /// How to read the account.
 #[derive(Debug, Clone, Copy)]
@@ -31,28 +32,15 @@ pub struct ReadOptions {
     pub list_unmanaged: bool,
 }
 
-/// Which strategy was used, and what it cost.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Strategy {
-    /// Every page was listed.
-    ListedPages,
-    /// Each manifest name was looked up.
-    LookedUpNames,
-}
-
 /// What the account holds, as far as the plan needs it.
 #[derive(Debug, Clone)]
 pub struct AccountState {
-    /// Tasks in the account, as the first page reported.
-    pub total: u64,
     /// Every account task whose exact name a manifest uses, with its detail.
     pub observed: Vec<ObservedTask>,
     /// How many account tasks no manifest names.
     pub unmanaged_count: u64,
     /// Unmanaged tasks, when every page was listed.
     pub unmanaged: Option<Vec<UnmanagedTask>>,
-    /// How the account was read.
-    pub strategy: Strategy,
 }
 
 /// Reads what the plan needs to know about `names` (the manifest's task
@@ -76,35 +64,34 @@ pub async fn read(
     let remaining_pages = total.div_ceil(u64::from(page_size)).saturating_sub(1);
     let wanted: HashSet<&str> = names.iter().copied().collect();
 
-    let (strategy, found, unmanaged) =
-        if options.list_unmanaged || remaining_pages <= names.len() as u64 {
-            let all = client
-                .list_tasks_after(&filter, first, page_size, parallelism)
-                .await?;
-            let (found, rest): (Vec<TaskSummary>, Vec<TaskSummary>) = all
-                .into_iter()
-                .partition(|t| t.task_name.as_deref().is_some_and(|n| wanted.contains(n)));
-            let unmanaged: Vec<UnmanagedTask> = rest
-                .into_iter()
-                .map(|t| UnmanagedTask {
-                    task_id: t.task_id.to_string(),
-                    name: t.task_name.unwrap_or_default(),
-                    status: t.status.map(|s| s.to_string()),
-                })
-                .collect();
-            (Strategy::ListedPages, found, Some(unmanaged))
-        } else {
-            let lookups: Vec<Result<Vec<TaskSummary>, ApiError>> = stream::iter(names)
-                .map(|name| client.find_tasks_named(name, page_size))
-                .buffer_unordered(parallelism)
-                .collect()
-                .await;
-            let mut found = Vec::new();
-            for lookup in lookups {
-                found.extend(lookup?);
-            }
-            (Strategy::LookedUpNames, found, None)
-        };
+    let (found, unmanaged) = if options.list_unmanaged || remaining_pages <= names.len() as u64 {
+        let all = client
+            .list_tasks_after(&filter, first, page_size, parallelism)
+            .await?;
+        let (found, rest): (Vec<TaskSummary>, Vec<TaskSummary>) = all
+            .into_iter()
+            .partition(|t| t.task_name.as_deref().is_some_and(|n| wanted.contains(n)));
+        let unmanaged: Vec<UnmanagedTask> = rest
+            .into_iter()
+            .map(|t| UnmanagedTask {
+                task_id: t.task_id.to_string(),
+                name: t.task_name.unwrap_or_default(),
+                status: t.status.map(status),
+            })
+            .collect();
+        (found, Some(unmanaged))
+    } else {
+        let lookups: Vec<Result<Vec<TaskSummary>, ApiError>> = stream::iter(names)
+            .map(|name| client.find_tasks_named(name, page_size))
+            .buffer_unordered(parallelism)
+            .collect()
+            .await;
+        let mut found = Vec::new();
+        for lookup in lookups {
+            found.extend(lookup?);
+        }
+        (found, None)
+    };
 
     // One task may be listed twice when pages shift under a listing.
     let mut by_id: BTreeMap<String, TaskSummary> = BTreeMap::new();
@@ -131,10 +118,8 @@ pub async fn read(
         None => total.saturating_sub(observed.len() as u64),
     };
     Ok(AccountState {
-        total,
         observed,
         unmanaged_count,
         unmanaged,
-        strategy,
     })
 }

@@ -1,10 +1,10 @@
-//! The one place where manifest words meet API words.
+//! The one place where plan values meet API words.
 //!
-//! | manifest / plan | CreateAiCallTask | QueryAiCallTaskDetail |
+//! | manifest / plan | CreateAiCallTask, UpdateAiCallTask | QueryAiCallTaskDetail |
 //! |---|---|---|
 //! | name | TaskName | TaskName |
-//! | agentId | AgentId | AgentId |
-//! | virtualNumber | VirtualNumber | CallerNumber (inferred, §3.4) |
+//! | agentId | AgentId (create only) | AgentId |
+//! | virtualNumber | VirtualNumber | CallerNumber (inferred, `aiccs-api.md` §3.4) |
 //! | start: immediate | StartType=IMMEDIATE | StartType |
 //! | start.at | StartType=SCHEDULE, TaskStartTime (ms) | StartType, StartTime |
 //! | concurrency | TaskCps | ConcurrentCount |
@@ -13,31 +13,40 @@
 //! | retry | MissCallRetry, CallRetryReason, CallRetryTimes, CallRetryInterval | RetryEnable, RetryReasons, RetryCount, RetryInterval |
 //!
 //! Reading the account normalises what it reports exactly as the manifest
-//! side is normalised (day and reason order, `HH:MM:SS`), so that a task that
-//! matches compares equal.
+//! side is normalised (day and reason order, window order, times of day),
+//! so that a task that matches compares equal. A value the account reports
+//! in a form aicall does not understand (an unknown day word, a malformed
+//! time) leaves the field unreported: it is then listed as not compared,
+//! never guessed.
 
-use crate::manifest::model::{RetryReason, Weekday};
-use crate::plan::model::{ObservedTask, Retry, StartConfig, TaskConfig, WindowConfig};
+use std::str::FromStr;
 
-use super::types::{
-    CallWindow, CreateTask, StartType, TaskDetail, TaskId, TaskSettings, TaskStatus, TaskSummary,
+use crate::api::{
+    CallWindow, CreateTask, StartType, TaskDetail, TaskId, TaskSettings, TaskStatus as WireStatus,
 };
+use crate::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
+use crate::plan::model::{ObservedTask, Retry, ScheduledStart, Start, TaskConfig, TaskStatus};
 
 /// The CreateAiCallTask request for a desired task.
 pub fn create_request(name: &str, config: &TaskConfig) -> CreateTask {
     let (start_type, task_start_time) = match &config.start {
-        Some(StartConfig::Scheduled { at_ms, .. }) => (StartType::Schedule, Some(*at_ms)),
-        Some(StartConfig::Immediate) | None => (StartType::Immediate, None),
+        Some(Start::Scheduled(start)) => (StartType::Schedule, Some(start.at_ms)),
+        Some(Start::Immediate) | None => (StartType::Immediate, None),
     };
     let mut settings = TaskSettings::new(
         name,
         start_type,
-        config.call_days.clone().unwrap_or_default(),
+        config
+            .call_days
+            .iter()
+            .flatten()
+            .map(|d| d.as_str().to_owned())
+            .collect(),
         config
             .call_windows
             .iter()
             .flatten()
-            .map(|w| CallWindow::new(w.start.clone(), w.end.clone()))
+            .map(|w| CallWindow::new(w.start.to_string(), w.end.to_string()))
             .collect(),
     );
     settings.task_start_time = task_start_time;
@@ -50,7 +59,7 @@ pub fn create_request(name: &str, config: &TaskConfig) -> CreateTask {
             interval_minutes,
         }) => {
             settings.miss_call_retry = Some(true);
-            settings.call_retry_reasons = reasons.clone();
+            settings.call_retry_reasons = reasons.iter().map(|r| r.as_str().to_owned()).collect();
             settings.call_retry_times = Some(*times);
             settings.call_retry_interval = Some(*interval_minutes);
         }
@@ -64,39 +73,48 @@ pub fn create_request(name: &str, config: &TaskConfig) -> CreateTask {
     }
 }
 
+/// A status as the plan names it.
+pub fn status(wire: WireStatus) -> TaskStatus {
+    match wire {
+        WireStatus::Init => TaskStatus::Init,
+        WireStatus::Running => TaskStatus::Running,
+        WireStatus::Stopped => TaskStatus::Stopped,
+        WireStatus::Failed => TaskStatus::Failed,
+        WireStatus::Other(code) => TaskStatus::Other(code),
+    }
+}
+
 /// What the account reports about a task, in the plan's comparable shape.
 pub fn observed_task(
     id: &TaskId,
     name: &str,
-    status: Option<TaskStatus>,
+    wire_status: Option<WireStatus>,
     detail: &TaskDetail,
 ) -> ObservedTask {
     ObservedTask {
         task_id: id.to_string(),
         name: name.to_owned(),
-        status: status.map(|s| s.to_string()),
+        status: wire_status.map(status),
         config: observed_config(detail),
     }
 }
 
-/// The configuration a detail reports. Fields it leaves out stay `None`
-/// (not reported, so not compared).
+/// The configuration a detail reports. Fields it leaves out, or reports in
+/// a form aicall does not understand, stay `None` (not compared).
 pub fn observed_config(detail: &TaskDetail) -> TaskConfig {
     let start = match (&detail.start_type, detail.start_time) {
-        (Some(StartType::Immediate), _) => Some(StartConfig::Immediate),
-        (Some(StartType::Schedule), Some(ms)) => Some(StartConfig::Scheduled {
-            at: jiff::Timestamp::from_millisecond(ms)
-                .map(|ts| ts.to_string())
-                .unwrap_or_else(|_| ms.to_string()),
+        (Some(StartType::Immediate), _) => Some(Start::Immediate),
+        (Some(StartType::Schedule), Some(ms)) => Some(Start::Scheduled(ScheduledStart {
             at_ms: ms,
-        }),
+            offset_seconds: 0,
+        })),
         _ => None,
     };
     let retry = match detail.retry_enable {
         // Retry off with leftover reasons or counts is still off.
         Some(false) => Some(Retry::Off),
-        Some(true) => Some(Retry::On {
-            reasons: canonical(&detail.retry_reasons, RetryReason::WORDS),
+        Some(true) => canonical::<RetryReason>(&detail.retry_reasons).map(|reasons| Retry::On {
+            reasons,
             times: detail.retry_count.unwrap_or(0),
             interval_minutes: detail.retry_interval.unwrap_or(0),
         }),
@@ -107,68 +125,55 @@ pub fn observed_config(detail: &TaskDetail) -> TaskConfig {
         virtual_number: detail.caller_number.clone(),
         start,
         concurrency: detail.concurrent_count,
-        call_days: (!detail.call_days.is_empty())
-            .then(|| canonical(&detail.call_days, Weekday::WORDS)),
-        call_windows: (!detail.call_times.is_empty()).then(|| {
-            let mut windows: Vec<WindowConfig> = detail
-                .call_times
-                .iter()
-                .map(|w| WindowConfig {
-                    start: clock(&w.start),
-                    end: clock(&w.end),
-                })
-                .collect();
-            windows.sort();
-            windows.dedup();
-            windows
-        }),
+        call_days: if detail.call_days.is_empty() {
+            None
+        } else {
+            canonical::<Weekday>(&detail.call_days)
+        },
+        call_windows: if detail.call_times.is_empty() {
+            None
+        } else {
+            windows(&detail.call_times)
+        },
         retry,
     }
 }
 
-/// The exact-name matches among fuzzy page results (§3.3: the API's
-/// `TaskName` filter is a case-insensitive substring match).
-pub fn exact_matches<'a>(
-    name: &'a str,
-    items: &'a [TaskSummary],
-) -> impl Iterator<Item = &'a TaskSummary> {
-    items
+/// The words as values, sorted into canonical order without repeats; `None`
+/// when any word is unknown.
+fn canonical<T: FromStr + Ord>(words: &[String]) -> Option<Vec<T>> {
+    let mut values = words
         .iter()
-        .filter(move |item| item.task_name.as_deref() == Some(name))
+        .map(|w| w.parse::<T>().ok())
+        .collect::<Option<Vec<T>>>()?;
+    values.sort();
+    values.dedup();
+    Some(values)
 }
 
-/// Known values in their canonical order, unknown ones after them as
-/// reported; duplicates dropped.
-fn canonical(values: &[String], order: &[&str]) -> Vec<String> {
-    let mut out: Vec<String> = order
+/// The account's windows, sorted without repeats; `None` when any end is
+/// not a time of day (`09:00` and `09:00:00` are one time).
+fn windows(reported: &[CallWindow]) -> Option<Vec<Window>> {
+    let time = |text: &str| text.trim().parse::<TimeOfDay>().ok();
+    let mut windows = reported
         .iter()
-        .filter(|known| values.iter().any(|v| v == *known))
-        .map(|known| (*known).to_owned())
-        .collect();
-    for value in values {
-        if !out.contains(value) {
-            out.push(value.clone());
-        }
-    }
-    out
-}
-
-/// `09:00` and `09:00:00` are one time; the account's side is written
-/// `HH:MM:SS` like the manifest's.
-fn clock(text: &str) -> String {
-    let parts: Vec<&str> = text.trim().split(':').collect();
-    match parts.as_slice() {
-        [h, m] => format!("{h:0>2}:{m:0>2}:00"),
-        [h, m, s] => format!("{h:0>2}:{m:0>2}:{s:0>2}"),
-        _ => text.to_owned(),
-    }
+        .map(|w| {
+            Some(Window {
+                start: time(&w.start)?,
+                end: time(&w.end)?,
+            })
+        })
+        .collect::<Option<Vec<Window>>>()?;
+    windows.sort();
+    windows.dedup();
+    Some(windows)
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
-    use crate::plan::model::fixtures::{config, start_ms};
+    use crate::testing::{config, start_ms};
 
     #[test]
     fn a_create_request_carries_every_field() {
@@ -182,6 +187,7 @@ mod tests {
         assert_eq!(s.task_cps, Some(50));
         assert_eq!(s.miss_call_retry, Some(true));
         assert_eq!(s.call_retry_reasons, ["USER_BUSY", "NO_ANSWER"]);
+        assert_eq!(s.call_days, ["MONDAY", "FRIDAY"]);
         assert_eq!(
             (s.call_retry_times, s.call_retry_interval),
             (Some(2), Some(30))
@@ -194,7 +200,7 @@ mod tests {
         let mut config = config();
         config.retry = Some(Retry::Off);
         config.concurrency = None;
-        config.start = Some(StartConfig::Immediate);
+        config.start = Some(Start::Immediate);
         let s = create_request("a", &config).settings;
         assert_eq!(s.miss_call_retry, Some(false));
         assert!(s.call_retry_reasons.is_empty());
@@ -222,9 +228,8 @@ mod tests {
             ..TaskDetail::default()
         };
         let observed = observed_config(&detail);
-        let desired = config();
         assert!(
-            crate::plan::diff::compare(&desired, &observed).matches(),
+            crate::plan::diff::compare(&config(), &observed).matches(),
             "{observed:#?}"
         );
     }
@@ -238,6 +243,22 @@ mod tests {
             ..TaskDetail::default()
         };
         assert_eq!(observed_config(&detail).retry, Some(Retry::Off));
+    }
+
+    #[test]
+    fn words_and_times_aicall_does_not_know_are_not_compared() {
+        let detail = TaskDetail {
+            call_days: vec!["MONDAY".to_owned(), "FUNDAY".to_owned()],
+            call_times: vec![CallWindow::new("9h", "12:00")],
+            retry_enable: Some(true),
+            retry_reasons: vec!["BORED".to_owned()],
+            ..TaskDetail::default()
+        };
+        let observed = observed_config(&detail);
+        assert_eq!(
+            (observed.call_days, observed.call_windows, observed.retry),
+            (None, None, None)
+        );
     }
 
     #[test]

@@ -1,0 +1,225 @@
+//! What `apply` says: refusals, the confirmation prompt, progress and
+//! outcome lines, the interruption notes and the closing summary. Text
+//! only; the command decides where it goes and when.
+
+use std::path::Path;
+
+use super::diagnostics::count;
+use super::text::plural;
+use crate::apply::{Outcome, Report, StepError};
+use crate::chain;
+use crate::plan::saved::Staleness;
+
+use super::style::{Paint, Style};
+
+/// Why `apply` will not ask for confirmation.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NoPrompt {
+    /// The manifests came from stdin, so stdin cannot carry the answer.
+    ManifestsFromStdin,
+    /// stdin is not a terminal.
+    NotATerminal,
+}
+
+/// The refusal of a stale saved plan, every reason named.
+pub fn stale(path: &Path, reasons: &[Staleness], style: Style) -> String {
+    let mut out = format!(
+        "{}: the saved plan `{}` is stale and was not applied:\n",
+        style.paint(Paint::Error, "error"),
+        path.display()
+    );
+    for reason in reasons {
+        out.push_str(&format!("  - {reason}\n"));
+    }
+    out.push_str(&format!(
+        "  {} make a new plan with `aicall plan --out FILE`, review it, then apply that\n",
+        style.paint(Paint::Help, "= help:")
+    ));
+    out
+}
+
+/// The refusal to apply without confirmation.
+pub fn no_prompt(why: NoPrompt, style: Style) -> String {
+    let why = match why {
+        NoPrompt::ManifestsFromStdin => "the manifests came from stdin",
+        NoPrompt::NotATerminal => "stdin is not a terminal",
+    };
+    format!(
+        "{}: refusing to apply without confirmation: {why}\n  {} review the plan above, then run again with `--auto-approve`\n",
+        style.paint(Paint::Error, "error"),
+        style.paint(Paint::Help, "= help:"),
+    )
+}
+
+/// The confirmation question (no newline: the answer follows it).
+pub fn prompt(creates: usize) -> String {
+    format!(
+        "Create {creates} {}? Only `yes` is accepted: ",
+        plural(creates, "task", "tasks")
+    )
+}
+
+/// Said when the answer was not `yes`.
+pub fn cancelled() -> &'static str {
+    "Apply cancelled: nothing was created.\n"
+}
+
+/// Said at the first Ctrl-C.
+pub fn interrupted(style: Style) -> String {
+    format!(
+        "{}\n",
+        style.paint(
+            Paint::Dim,
+            "interrupted: no new task will be started; waiting for those in flight \
+             (interrupt again to abandon them: re-running apply settles them)"
+        )
+    )
+}
+
+/// Said at the second Ctrl-C.
+pub fn abandoning(style: Style) -> String {
+    format!(
+        "{}\n",
+        style.paint(
+            Paint::Dim,
+            "interrupted again: no longer waiting for the tasks in flight; \
+             re-run `aicall apply` to settle them"
+        )
+    )
+}
+
+/// The template of the progress bar shown on a terminal.
+pub const PROGRESS_TEMPLATE: &str = "{bar:30} {pos}/{len} created or settled  {msg}";
+
+/// A reply was lost and the name is being looked up.
+pub fn looking_up(name: &str, error: &StepError, style: Style) -> String {
+    format!(
+        "{} {name}: {}; looking the name up before sending anything again",
+        style.paint(Paint::Warning, "? reply lost"),
+        chain::root_cause(error)
+    )
+}
+
+/// One finished task, with its place in the run (`[3/10]`).
+pub fn finished(name: &str, outcome: &Outcome, done: usize, total: usize, style: Style) -> String {
+    let counter = style.paint(Paint::Dim, &format!("[{done}/{total}]"));
+    format!("{} {counter}", outcome_line(name, outcome, style))
+}
+
+fn outcome_line(name: &str, outcome: &Outcome, style: Style) -> String {
+    match outcome {
+        Outcome::Created {
+            task_id,
+            confirmed_by_lookup: false,
+        } => format!(
+            "{} {name} (task {task_id})",
+            style.paint(Paint::Add, "+ created")
+        ),
+        Outcome::Created {
+            task_id,
+            confirmed_by_lookup: true,
+        } => format!(
+            "{} {name} (task {task_id}; the reply was lost, the look-up found it)",
+            style.paint(Paint::Add, "+ created")
+        ),
+        Outcome::MadeElsewhere { task_id } => format!(
+            "{} {name}{}: it was created elsewhere meanwhile; nothing to do",
+            style.paint(Paint::Dim, "= exists"),
+            task_id
+                .as_deref()
+                .map(|id| format!(" (task {id})"))
+                .unwrap_or_default()
+        ),
+        Outcome::Failed { error } => {
+            let mut line = format!("{} {name}: {error}", style.paint(Paint::Error, "! failed"));
+            for cause in chain::causes(error) {
+                line.push_str(&format!("\n    Caused by: {cause}"));
+            }
+            line
+        }
+        Outcome::Unknown {
+            error,
+            lookup_error,
+        } => format!(
+            "{} {name}: {error}; the look-up that would settle it failed too ({lookup_error}); \
+             re-run `aicall apply`: it looks the name up before creating anything",
+            style.paint(Paint::Warning, "? unknown")
+        ),
+        Outcome::Skipped => format!(
+            "{} {name}: not started (interrupted)",
+            style.paint(Paint::Dim, "- skipped")
+        ),
+        Outcome::Abandoned => format!(
+            "{} {name}: abandoned in flight (interrupted twice); re-run `aicall apply`: it \
+             looks the name up before creating anything",
+            style.paint(Paint::Warning, "? unknown")
+        ),
+    }
+}
+
+/// The closing summary, after a blank line.
+pub fn summary(report: &Report, style: Style) -> String {
+    let mut parts = vec![format!("{} created", report.created())];
+    for (n, label) in [
+        (report.made_elsewhere(), "created elsewhere"),
+        (report.failed(), "failed"),
+        (report.unknown(), "unknown (re-run apply)"),
+        (report.abandoned(), "abandoned in flight (re-run apply)"),
+        (report.skipped(), "skipped"),
+    ] {
+        if n > 0 {
+            parts.push(format!("{n} {label}"));
+        }
+    }
+    let head = if report.success() {
+        style.paint(Paint::Add, "Apply complete:")
+    } else {
+        style.paint(Paint::Error, "Apply incomplete:")
+    };
+    format!("\n{head} {}.\n", parts.join(", "))
+}
+
+/// Said when the plan has nothing for apply to do.
+pub fn nothing_to_do() -> &'static str {
+    "Nothing to create: the account holds every task the manifests name.\n"
+}
+
+/// How many tasks a count of tasks is, for notes.
+pub fn tasks(n: usize) -> String {
+    count(n, "task")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::testing::step_error;
+
+    #[test]
+    fn outcome_lines_name_the_task_and_what_to_do() {
+        let style = Style::plain();
+        let failed = Outcome::Failed {
+            error: step_error("connection reset"),
+        };
+        assert_eq!(
+            finished("a", &failed, 1, 2, style),
+            "! failed a: `CreateAiCallTask` got no reply from `http://127.0.0.1:4000`: \
+             connection reset [1/2]"
+        );
+        assert_eq!(
+            finished("b", &Outcome::Abandoned, 2, 2, style),
+            "? unknown b: abandoned in flight (interrupted twice); re-run `aicall apply`: it \
+             looks the name up before creating anything [2/2]"
+        );
+        let report = Report {
+            outcomes: vec![
+                ("a".to_owned(), failed),
+                ("b".to_owned(), Outcome::Abandoned),
+            ],
+        };
+        assert_eq!(
+            summary(&report, style),
+            "\nApply incomplete: 0 created, 1 failed, 1 abandoned in flight (re-run apply).\n"
+        );
+        assert_eq!(prompt(1), "Create 1 task? Only `yes` is accepted: ");
+    }
+}
