@@ -1,10 +1,12 @@
 //! The command line as clap sees it: raw arguments, nothing derived.
 //!
 //! Each field's doc comment is its `--help` text (first line short, then
-//! detail). Environment variable names come from [`crate::env`], never from
-//! string literals here. Turning these raw values into ready-to-use settings
-//! (colour decision, endpoint policy, credentials) happens in the command
-//! handlers, so that this file stays a plain description of the interface.
+//! detail), and options are grouped under headings (Output, Apply,
+//! Connection, Global) so `--help` reads by purpose. Environment variable
+//! names come from [`crate::env`], never from string literals here.
+//! Turning these raw values into ready-to-use settings (colour decision,
+//! endpoint policy) is `crate::settings`'s job, so that this file stays a
+//! plain description of the interface.
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -27,7 +29,10 @@ use crate::env;
 )]
 pub struct Cli {
     /// When to use colour: `auto` (a terminal, and NO_COLOR unset), `always`, `never`.
-    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, env = env::AICALL_COLOR)]
+    // Listed last, under its own heading: every subcommand inherits it, and
+    // it should not push the subcommand's own options down.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto,
+          env = env::AICALL_COLOR, help_heading = "Global", display_order = 1000)]
     pub color: ColorChoice,
 
     /// What to do.
@@ -77,7 +82,7 @@ pub struct ValidateArgs {
     pub paths: Vec<PathBuf>,
 
     /// Output format of the diagnostics.
-    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text)]
+    #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text, help_heading = "Output")]
     pub format: DiagnosticFormat,
 }
 
@@ -170,26 +175,27 @@ pub struct PlanArgs {
     pub paths: Vec<PathBuf>,
 
     /// Save the plan to FILE, for `aicall apply --plan FILE`.
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
     pub out: Option<PathBuf>,
 
     /// Output format.
-    #[arg(long, value_enum, default_value_t = PlanFormat::Text)]
+    #[arg(long, value_enum, default_value_t = PlanFormat::Text, help_heading = "Output")]
     pub format: PlanFormat,
 
     /// Exit 0 when there are no changes, 2 when there are, 1 on error.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub detailed_exitcode: bool,
 
-    /// List unchanged tasks one by one instead of counting them.
-    #[arg(short, long)]
+    /// List unchanged tasks one by one instead of counting them, and show
+    /// the service's string-to-sign when it refuses a signature.
+    #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
 
     /// List the account's tasks that no manifest names.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub show_unmanaged: bool,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Connection")]
     #[allow(missing_docs)]
     pub connection: ConnectionArgs,
 }
@@ -202,27 +208,28 @@ pub struct ApplyArgs {
     pub paths: Vec<PathBuf>,
 
     /// Apply a plan saved by `aicall plan --out FILE` (refused when stale).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", help_heading = "Apply")]
     pub plan: Option<PathBuf>,
 
     /// Do not ask for confirmation. Required when stdin is not a terminal.
-    #[arg(long)]
+    #[arg(long, help_heading = "Apply")]
     pub auto_approve: bool,
 
     /// Creates in flight at once.
-    #[arg(long, value_name = "N", default_value_t = 4,
+    #[arg(long, value_name = "N", default_value_t = 4, help_heading = "Apply",
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub parallelism: u32,
 
-    /// List unchanged tasks one by one instead of counting them.
-    #[arg(short, long)]
+    /// List unchanged tasks one by one instead of counting them, and show
+    /// the service's string-to-sign when it refuses a signature.
+    #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
 
     /// List the account's tasks that no manifest names.
-    #[arg(long)]
+    #[arg(long, help_heading = "Output")]
     pub show_unmanaged: bool,
 
-    #[command(flatten)]
+    #[command(flatten, next_help_heading = "Connection")]
     #[allow(missing_docs)]
     pub connection: ConnectionArgs,
 }
@@ -299,5 +306,37 @@ mod tests {
     #[test]
     fn cli_definition_is_consistent() {
         Cli::command().debug_assert();
+    }
+
+    /// Issue 6: options are grouped by purpose and the inherited `--color`
+    /// no longer comes first in every subcommand's help.
+    #[test]
+    fn help_groups_options_under_headings_with_color_last() {
+        let mut command = Cli::command();
+        command.build();
+        for name in ["validate", "plan", "apply"] {
+            let sub = command
+                .find_subcommand_mut(name)
+                .expect("subcommand")
+                .render_long_help()
+                .to_string();
+            let color = sub.find("--color").expect("--color is listed");
+            let global = sub.find("Global:").expect("a Global heading");
+            assert!(global < color, "{name}: --color sits under Global");
+            for heading in ["Output:"] {
+                let at = sub.find(heading).unwrap_or(usize::MAX);
+                assert!(at < color, "{name}: {heading} comes before --color:\n{sub}");
+            }
+        }
+        let apply = command
+            .find_subcommand_mut("apply")
+            .expect("apply")
+            .render_long_help()
+            .to_string();
+        for heading in ["Apply:", "Output:", "Connection:", "Global:"] {
+            assert!(apply.contains(heading), "apply --help has {heading}\n{apply}");
+        }
+        let endpoint = apply.find("--endpoint").expect("--endpoint");
+        assert!(apply.find("Connection:").expect("heading") < endpoint);
     }
 }

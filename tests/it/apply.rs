@@ -11,13 +11,13 @@ use std::io::Read as _;
 
 use aicall::emulator::{Config, Emulator, Faults, NewTask};
 
-use crate::cloud::{
+use crate::common::cloud::{
     Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_contains,
     assert_no_secret_in, at, base, fixture, fixture_account, fixture_task, plain_manifest,
     workspace,
 };
 use crate::cloud_snapshot;
-use crate::harness::Test;
+use crate::common::harness::Test;
 
 /// Asserts every task was committed by exactly one create and no create
 /// was re-sent for a name that already existed.
@@ -29,7 +29,7 @@ fn assert_exactly_once(cloud: &Cloud, tasks: usize) {
 }
 
 /// Applies [`FIXTURE`] from a fresh directory.
-async fn apply_fixture(cloud: &Cloud, args: &[&str]) -> crate::harness::Output {
+async fn apply_fixture(cloud: &Cloud, args: &[&str]) -> crate::common::harness::Output {
     cloud
         .run(
             fixture(["apply"])
@@ -383,7 +383,7 @@ async fn ctrl_c_starts_nothing_new_reports_the_rest_skipped_and_a_rerun_converge
     })
     .await;
     assert_eq!(status.code(), Some(1), "{stdout}\n{stderr}");
-    insta::with_settings!({ filters => crate::cloud::filters() }, {
+    insta::with_settings!({ filters => crate::common::cloud::filters() }, {
         insta::assert_snapshot!(format!(
             "exit: 1\n----- stdout -----\n{stdout}----- stderr -----\n{stderr}"
         ));
@@ -405,7 +405,7 @@ async fn a_task_made_elsewhere_during_apply_counts_as_converged() {
     let cloud = Cloud::start().await;
     let ws = workspace(FIXTURE);
     let held = cloud.hold_first_create();
-    let run = tokio::spawn(crate::cloud::run(cloud.point(apply_in(&ws))));
+    let run = tokio::spawn(crate::common::cloud::run(cloud.point(apply_in(&ws))));
     held.committed().await;
     let elsewhere = cloud.seed(vec![fixture_task(FIXTURE_NAMES[1])]).await;
     held.release();
@@ -437,7 +437,7 @@ async fn save_plan(cloud: &Cloud, ws: &Test) {
 
 /// Applies the saved plan in `ws` against `cloud`, which must refuse it
 /// and create nothing.
-async fn apply_stale_plan(cloud: &Cloud, ws: &Test) -> crate::harness::Output {
+async fn apply_stale_plan(cloud: &Cloud, ws: &Test) -> crate::common::harness::Output {
     let creates = cloud.creates_received();
     let output = cloud
         .run(at(ws).args(["apply", "--auto-approve", "--plan", "plan.json"]))
@@ -584,13 +584,13 @@ async fn a_saved_plan_is_refused_with_another_access_key() {
 async fn local_apply_keeps_its_state_and_a_second_run_changes_nothing() {
     let ws = workspace(FIXTURE);
     let apply = || at(&ws).args(["apply", "--local", "--auto-approve", "tasks.yaml"]);
-    let first = crate::cloud::run(apply()).await;
+    let first = crate::common::cloud::run(apply()).await;
     first.assert_code(0);
     assert_contains(&first.stdout, "Apply complete: 4 created.");
     let state = ws.path().join(".aicall/local-state.json");
     assert!(state.is_file(), "{state:?}");
 
-    let second = crate::cloud::run(apply()).await;
+    let second = crate::common::cloud::run(apply()).await;
     second.assert_code(0);
     cloud_snapshot!(second);
 

@@ -8,12 +8,10 @@
 mod apply;
 /// The API client against the emulator: round trips, paging, retries, faults.
 mod client;
-/// An emulator in the test process with the binary pointed at it; the fixture.
-mod cloud;
+/// Shared by every area: the binary's harness and the in-process emulator.
+mod common;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
-/// The fluent helper that runs the binary; shared by every area.
-mod harness;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
 /// The request budget of plan and apply (the timings are benchmarks).

@@ -8,12 +8,12 @@
 
 use aicall::emulator::{CallDay, NewTask, RetryReason};
 
-use crate::cloud::{
+use crate::common::cloud::{
     Cloud, FIXTURE, FIXTURE_NAMES, assert_contains, at, base, fixture, fixture_account,
     fixture_task, renaming_proxy, workspace,
 };
 use crate::cloud_snapshot;
-use crate::harness::Test;
+use crate::common::harness::Test;
 
 /// The fixture's `续费提醒-2035-12` as someone changed it in the console:
 /// another concurrency, days and retry policy.
@@ -43,7 +43,7 @@ async fn drift_shows_each_differing_field_account_to_manifest() {
     let cloud = Cloud::start().await;
     // A start moved by an hour shows in the manifest's own offset.
     let mut december = fixture_task(FIXTURE_NAMES[1]);
-    december.config.task_start_time = Some(crate::cloud::DECEMBER_2035_MS + 3_600_000);
+    december.config.task_start_time = Some(crate::common::cloud::DECEMBER_2035_MS + 3_600_000);
     cloud.seed(vec![drifted_renewals(), december]).await;
     let output = cloud
         .run(fixture(["plan", "--detailed-exitcode", "tasks.yaml"]))
@@ -106,10 +106,10 @@ async fn detailed_exitcode_is_0_without_changes_2_with_and_1_on_error() {
     assert_eq!(output.code, 1, "{}", output.snapshot());
     // So is an API failure: the right key with the wrong secret.
     let wrong = "wrong-secret-5b1e0c";
-    let output = crate::cloud::run(
+    let output = crate::common::cloud::run(
         plan(&["plan", "--detailed-exitcode", "tasks.yaml"])
             .env("AICALL_ENDPOINT", cloud.endpoint())
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", crate::cloud::ACCESS_KEY_ID)
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", crate::common::cloud::ACCESS_KEY_ID)
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", wrong),
     )
     .await;
@@ -234,7 +234,7 @@ async fn the_json_plan_is_versioned_and_valid_against_its_schema() {
     assert_eq!(plan["formatVersion"], "2.0");
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
-            crate::harness::repo_root().join("schemas/aicall-plan.schema.json"),
+            crate::common::harness::repo_root().join("schemas/aicall-plan.schema.json"),
         )
         .unwrap(),
     )
@@ -389,8 +389,8 @@ async fn a_saved_plan_holds_no_secret_and_not_the_key_id() {
     assert_contains(&output.stderr, "Saved the plan to plan.json");
     let dir = ws.path();
     let saved = std::fs::read_to_string(dir.join("plan.json")).unwrap();
-    assert!(!saved.contains(crate::cloud::SECRET));
-    assert!(!saved.contains(crate::cloud::ACCESS_KEY_ID));
+    assert!(!saved.contains(crate::common::cloud::SECRET));
+    assert!(!saved.contains(crate::common::cloud::ACCESS_KEY_ID));
     assert!(
         saved.contains("\"****0042\""),
         "the masked ID, its last four only: {saved}"

@@ -11,7 +11,7 @@ use std::time::Duration;
 
 use portable_pty::{CommandBuilder, PtySize, native_pty_system};
 
-use super::harness::{Test, repo_root};
+use crate::common::harness::{Test, repo_root};
 
 const PROMPT: &str = "Only `yes` is accepted:";
 

@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use proptest::prelude::*;
 
 use crate::aicall_snapshot;
-use crate::harness::{Test, repo_root};
+use crate::common::harness::{Test, repo_root};
 
 /// Every file of `tests/fixtures/invalid/` exits 1 and names file, line and
 /// column; the snapshot pins the whole message.
@@ -102,7 +102,7 @@ const VALID: &str = r#"
 "#;
 
 fn manifest(name: &str) -> String {
-    crate::harness::unindent(VALID).replace("NAME", name)
+    crate::common::harness::unindent(VALID).replace("NAME", name)
 }
 
 #[test]

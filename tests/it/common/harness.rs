@@ -224,17 +224,17 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
 #[macro_export]
 macro_rules! aicall_snapshot {
     ($output:expr) => {
-        insta::with_settings!({ filters => $crate::harness::filters() }, {
+        insta::with_settings!({ filters => $crate::common::harness::filters() }, {
             insta::assert_snapshot!($output.snapshot());
         })
     };
     ($output:expr, @$snapshot:literal) => {
-        insta::with_settings!({ filters => $crate::harness::filters() }, {
+        insta::with_settings!({ filters => $crate::common::harness::filters() }, {
             insta::assert_snapshot!($output.snapshot(), @$snapshot);
         })
     };
     ($name:expr, $output:expr) => {
-        insta::with_settings!({ filters => $crate::harness::filters() }, {
+        insta::with_settings!({ filters => $crate::common::harness::filters() }, {
             insta::assert_snapshot!($name, $output.snapshot());
         })
     };

@@ -20,7 +20,7 @@ use aicall::emulator::{
 };
 use aicall::secret::Secret;
 
-use crate::harness::{Output, Test};
+use crate::common::harness::{Output, Test};
 
 /// The AccessKey ID the emulator accepts; shown masked as `****0042`.
 pub const ACCESS_KEY_ID: &str = "aicall-it-key-0042";
@@ -558,7 +558,7 @@ pub fn assert_account(tasks: &[StoredTask], expected: &[NewTask], untouched: &[S
 /// Filters for what plans print besides the harness's: the time a plan
 /// was made, the `now` an error compares with, the service's request IDs.
 pub fn filters() -> Vec<(&'static str, &'static str)> {
-    let mut filters = crate::harness::filters();
+    let mut filters = crate::common::harness::filters();
     filters.extend([
         (r#""madeAt": "[^"]+""#, r#""madeAt": "[NOW]""#),
         (r"\(now \d{4}-\d{2}-\d{2}T[0-9:.]+Z\)", "(now [NOW])"),
@@ -574,12 +574,12 @@ pub fn filters() -> Vec<(&'static str, &'static str)> {
 #[macro_export]
 macro_rules! cloud_snapshot {
     ($output:expr) => {
-        insta::with_settings!({ filters => $crate::cloud::filters() }, {
+        insta::with_settings!({ filters => $crate::common::cloud::filters() }, {
             insta::assert_snapshot!($output.snapshot());
         })
     };
     ($name:expr, $output:expr) => {
-        insta::with_settings!({ filters => $crate::cloud::filters() }, {
+        insta::with_settings!({ filters => $crate::common::cloud::filters() }, {
             insta::assert_snapshot!($name, $output.snapshot());
         })
     };
