@@ -31,11 +31,10 @@ use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use aicall::emulator::{Config, Emulator, Faults, NewTask};
-use aicall::plan::build::{Inputs, build};
 use aicall::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
+use aicall::plan::build::{Inputs, build};
 use aicall::plan::model::{
-    DesiredTask, ObservedTask, Retry, ScheduledStart, Source, Start, TaskConfig, TaskStatus,
-    Target,
+    DesiredTask, ObservedTask, Retry, ScheduledStart, Source, Start, Target, TaskConfig, TaskStatus,
 };
 use aicall::render::style::Style;
 use aicall::render::text::TextOptions;

@@ -11,12 +11,12 @@ use std::io::Read as _;
 
 use aicall::emulator::{Config, Emulator, Faults, NewTask};
 
+use crate::cloud_snapshot;
 use crate::common::cloud::{
     Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_contains,
     assert_no_secret_in, at, base, fixture, fixture_account, fixture_task, plain_manifest,
     workspace,
 };
-use crate::cloud_snapshot;
 use crate::common::harness::Test;
 
 /// Asserts every task was committed by exactly one create and no create
@@ -391,6 +391,46 @@ async fn ctrl_c_starts_nothing_new_reports_the_rest_skipped_and_a_rerun_converge
     assert_eq!(cloud.creates_received(), 1);
     assert_account(&cloud.tasks(), &[fixture_task(FIXTURE_NAMES[0])], &[]);
 
+    let rerun = cloud.run(apply_in(&ws)).await;
+    rerun.assert_code(0);
+    assert_account(&cloud.tasks(), &fixture_account(), &[]);
+    assert_exactly_once(&cloud, 4);
+}
+
+/// Issue 6: a second Ctrl-C no longer exits from a spawned task; the run
+/// stops waiting for what is in flight, says so, prints its summary and
+/// ends through the normal path with 130.
+#[cfg(unix)]
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn a_second_ctrl_c_abandons_what_is_in_flight_and_ends_with_130() {
+    let cloud = Cloud::start().await;
+    let ws = workspace(FIXTURE);
+    let (status, stdout, stderr) = interrupted_apply(&cloud, &ws, |child, stderr| {
+        for expected in ["interrupted", "interrupted again"] {
+            let sent = std::process::Command::new("kill")
+                .args(["-INT", &child.id().to_string()])
+                .status()
+                .unwrap();
+            assert!(sent.success());
+            stderr.wait_for(expected);
+        }
+    })
+    .await;
+    assert_eq!(status.code(), Some(130), "{stdout}\n{stderr}");
+    assert_contains(
+        &stdout,
+        &format!(
+            "? unknown {}: abandoned in flight (interrupted twice)",
+            FIXTURE_NAMES[0]
+        ),
+    );
+    assert_contains(
+        &stdout,
+        "Apply incomplete: 0 created, 1 abandoned in flight (re-run apply), 3 skipped.",
+    );
+    assert_contains(&stderr, "interrupted again: no longer waiting");
+
+    // The abandoned create had been committed: the re-run finds it.
     let rerun = cloud.run(apply_in(&ws)).await;
     rerun.assert_code(0);
     assert_account(&cloud.tasks(), &fixture_account(), &[]);

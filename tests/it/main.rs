@@ -6,6 +6,8 @@
 
 /// `aicall apply` against the emulator: convergence, exactly once, saved plans.
 mod apply;
+/// The layers of `src/`, checked on the source: who may use whom.
+mod architecture;
 /// The API client against the emulator: round trips, paging, retries, faults.
 mod client;
 /// Shared by every area: the binary's harness and the in-process emulator.
@@ -14,6 +16,8 @@ mod common;
 mod emulator;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
+/// Regression tests named after the issue they pin.
+mod regression;
 /// The request budget of plan and apply (the timings are benchmarks).
 mod scale;
 /// The official Python SDK against the emulator, both signature modes.

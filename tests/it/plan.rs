@@ -8,11 +8,11 @@
 
 use aicall::emulator::{CallDay, NewTask, RetryReason};
 
+use crate::cloud_snapshot;
 use crate::common::cloud::{
     Cloud, FIXTURE, FIXTURE_NAMES, assert_contains, at, base, fixture, fixture_account,
     fixture_task, renaming_proxy, workspace,
 };
-use crate::cloud_snapshot;
 use crate::common::harness::Test;
 
 /// The fixture's `续费提醒-2035-12` as someone changed it in the console:
@@ -109,7 +109,10 @@ async fn detailed_exitcode_is_0_without_changes_2_with_and_1_on_error() {
     let output = crate::common::cloud::run(
         plan(&["plan", "--detailed-exitcode", "tasks.yaml"])
             .env("AICALL_ENDPOINT", cloud.endpoint())
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", crate::common::cloud::ACCESS_KEY_ID)
+            .env(
+                "ALIBABA_CLOUD_ACCESS_KEY_ID",
+                crate::common::cloud::ACCESS_KEY_ID,
+            )
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", wrong),
     )
     .await;

@@ -1,0 +1,94 @@
+//! Regression tests, named after the issue whose fix they pin (ripgrep's
+//! `tests/regression.rs`). Each one failed before its fix.
+
+use crate::common::cloud::{Cloud, FIXTURE, assert_contains, fixture, fixture_account};
+use crate::common::harness::Test;
+
+/// Issue 6: a refused `--endpoint` (or `AICALL_ENDPOINT`) is a usage error,
+/// exit 2 like every other bad flag, before any manifest is read or any
+/// request is sent.
+#[test]
+fn issue_6_a_refused_endpoint_is_a_usage_error() {
+    for (args, env) in [
+        (
+            vec!["plan", "--endpoint", "http://example.com", "tasks.yaml"],
+            None,
+        ),
+        (
+            vec!["apply", "--endpoint", "ftp://127.0.0.1", "tasks.yaml"],
+            None,
+        ),
+        (vec!["plan", "tasks.yaml"], Some("aiccs.aliyuncs.com")),
+    ] {
+        let mut test = Test::new().write("tasks.yaml", FIXTURE).args(args);
+        if let Some(endpoint) = env {
+            test = test.env("AICALL_ENDPOINT", endpoint);
+        }
+        let output = test.run();
+        output.assert_code(2);
+        assert_contains(&output.stderr, "error: cannot use the endpoint `");
+        assert!(output.stdout.is_empty(), "{}", output.stdout);
+    }
+}
+
+/// Issue 6: `plan` closes with its `Plan:` line and never says apply's
+/// "Nothing to create"; `apply` still does.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_6_plan_closes_with_its_plan_line() {
+    let cloud = Cloud::start().await;
+    cloud.seed(fixture_account()).await;
+    let plan = cloud.run(fixture(["plan", "tasks.yaml"])).await;
+    plan.assert_code(0);
+    let last = plan.stdout.lines().last().unwrap_or_default();
+    assert!(last.starts_with("Plan: 0 to create"), "{}", plan.stdout);
+    assert!(
+        !plan.stdout.contains("Nothing to create"),
+        "{}",
+        plan.stdout
+    );
+
+    let apply = cloud
+        .run(fixture(["apply", "--auto-approve", "tasks.yaml"]))
+        .await;
+    apply.assert_code(0);
+    assert_contains(
+        &apply.stdout,
+        "Nothing to create: the account holds every task the manifests name.",
+    );
+}
+
+/// Issue 6: times shown to people have second precision: the plan's stamp
+/// and the "now" of a start in the past carry no fraction of a second.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_6_times_are_shown_to_the_second() {
+    let cloud = Cloud::start().await;
+    let json = cloud
+        .run(fixture(["plan", "--format", "json", "tasks.yaml"]))
+        .await;
+    json.assert_code(0);
+    let plan: serde_json::Value = serde_json::from_str(&json.stdout).unwrap();
+    let made_at = plan["madeAt"].as_str().unwrap();
+    assert_eq!(made_at.len(), "2026-12-01T20:25:13Z".len(), "{made_at}");
+    assert!(
+        made_at.ends_with('Z') && !made_at.contains('.'),
+        "{made_at}"
+    );
+
+    let past = FIXTURE.replace("2035-03-02T10:00:00Z", "2020-03-02T10:00:00Z");
+    let output = cloud
+        .run(
+            Test::new()
+                .write("tasks.yaml", past)
+                .args(["plan", "tasks.yaml"]),
+        )
+        .await;
+    output.assert_code(1);
+    let line = output
+        .stderr
+        .lines()
+        .find(|l| l.contains("error[start-in-past]"))
+        .unwrap();
+    let now = line.rsplit("(now ").next().unwrap().trim_end_matches(')');
+    assert_eq!(now.len(), "2026-12-01T20:25:13Z".len(), "{line}");
+    assert!(!now.contains('.'), "{line}");
+}
