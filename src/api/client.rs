@@ -19,6 +19,8 @@ use tokio::sync::Semaphore;
 use tokio::task::JoinSet;
 use tokio::time::Instant;
 
+use crate::chain;
+
 use super::action::Action;
 use super::credentials::Credentials;
 use super::endpoint::Endpoint;
@@ -147,7 +149,7 @@ impl Client {
             builder = builder.no_proxy();
         }
         let http = builder.build().map_err(|err| ApiError::Setup {
-            detail: root_cause(&err),
+            detail: chain::root_cause(&err).to_string(),
         })?;
         Ok(Client {
             inner: Arc::new(Inner {
@@ -559,7 +561,7 @@ impl Client {
             let detail = if err.is_timeout() {
                 format!("no connection within {}", seconds(config.connect_timeout))
             } else {
-                root_cause(&err)
+                chain::root_cause(&err).to_string()
             };
             ApiError::Transport {
                 action,
@@ -573,7 +575,7 @@ impl Client {
                     seconds(config.request_timeout)
                 )
             } else {
-                root_cause(&err)
+                chain::root_cause(&err).to_string()
             };
             ApiError::ReplyLost {
                 action,
@@ -727,16 +729,6 @@ fn tls_config(endpoint: &Endpoint) -> Result<rustls::ClientConfig, ApiError> {
     };
     config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
     Ok(config)
-}
-
-/// The innermost cause of an error: the most specific words (e.g.
-/// `Connection refused (os error 111)`).
-fn root_cause(err: &(dyn std::error::Error + 'static)) -> String {
-    let mut cause = err;
-    while let Some(next) = cause.source() {
-        cause = next;
-    }
-    cause.to_string()
 }
 
 fn seconds(duration: Duration) -> String {
@@ -970,10 +962,8 @@ mod tests {
     /// Everything an error shows a person or a log.
     fn shown(err: &ApiError) -> String {
         let mut text = format!("{err}\n{err:?}\n{:?}", err.hint());
-        let mut source = std::error::Error::source(err);
-        while let Some(cause) = source {
+        for cause in chain::causes(err) {
             text.push_str(&format!("\n{cause}"));
-            source = cause.source();
         }
         text
     }
