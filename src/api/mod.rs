@@ -24,14 +24,19 @@ pub mod credentials;
 pub mod endpoint;
 pub mod error;
 pub mod mapping;
+mod operations;
+mod paging;
 pub mod rate_limit;
 pub mod reply;
 pub mod request;
 pub mod retry;
+mod send;
 pub mod sign;
 pub mod types;
 
 mod de;
+#[cfg(test)]
+mod test_server;
 
 pub use action::Action;
 pub use client::{Client, ClientConfig, ClientStats};
