@@ -175,9 +175,10 @@ pub fn hint_for(action: Action, code: &str, credentials: &Credentials) -> Option
     let key = credentials.key_hint();
     Some(match code {
         "SignatureDoesNotMatch" => format!(
-            "check the AccessKey secret from {source}: the service computed another \
+            "check the AccessKey secret from {}: the service computed another \
              signature, which almost always means the secret does not belong to AccessKey \
-             ID {key}"
+             ID {key}",
+            source.secret_origin()
         ),
         "IncompleteSignature" | "InvalidSignatureMethod" => {
             "the request's signature parameters were refused; this is a bug in aicall, please \
@@ -328,6 +329,29 @@ mod tests {
         );
         assert!(err.hint().unwrap().contains("the test pair"));
         assert!(err.hint().unwrap().contains("…1234"));
+    }
+
+    #[test]
+    fn a_wrong_secret_from_the_environment_names_the_secrets_variable() {
+        let mut credentials = creds();
+        credentials.source = crate::api::CredentialSource::Environment {
+            variable: "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        };
+        let hint = hint_for(
+            Action::QueryAiCallTaskPage,
+            "SignatureDoesNotMatch",
+            &credentials,
+        )
+        .unwrap();
+        assert!(
+            hint.starts_with(
+                "check the AccessKey secret from environment (`ALIBABA_CLOUD_ACCESS_KEY_SECRET`): "
+            ),
+            "{hint}"
+        );
+        assert!(!hint.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{hint}");
+        // The key ID is still named, by its last characters only.
+        assert!(hint.contains("AccessKey ID …1234"), "{hint}");
     }
 
     #[test]
