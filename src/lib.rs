@@ -9,7 +9,7 @@
 //! emulator face each other across the wire. The module list below is the
 //! map of the program:
 
-/// Walking an error's chain of causes.
+/// Walking an error's cause chain: its causes, the root cause, one line.
 pub mod chain;
 /// Command-line interface definitions (clap); raw arguments only.
 pub mod cli;

@@ -136,6 +136,22 @@ impl fmt::Display for CredentialSource {
     }
 }
 
+impl CredentialSource {
+    /// Where the AccessKey secret itself came from, for messages about a
+    /// wrong secret. For the environment that is the secret's own variable,
+    /// not the ID's one that [`CredentialSource::Environment`] records: a
+    /// user told to check `ALIBABA_CLOUD_ACCESS_KEY_ID` would look at the
+    /// wrong value. A profile or section holds both, so it is named whole.
+    pub fn secret_origin(&self) -> String {
+        if let CredentialSource::Environment { variable } = self
+            && let Some([_, secret, _]) = ENV_GROUPS.iter().find(|[id, ..]| id == variable)
+        {
+            return format!("environment (`{secret}`)");
+        }
+        self.to_string()
+    }
+}
+
 /// The environment variable triples, in the order they are read (§5.1).
 const ENV_GROUPS: [[&str; 3]; 3] = [
     [
@@ -609,6 +625,26 @@ access_key_secret = bar
             found.source.to_string(),
             "environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`)"
         );
+    }
+
+    #[test]
+    fn the_secret_origin_names_the_secrets_own_variable() {
+        for [id_var, secret_var, _] in ENV_GROUPS {
+            let found = World::new()
+                .set(id_var, "TESTenv00000001")
+                .set(secret_var, SECRET)
+                .load(None)
+                .unwrap();
+            assert_eq!(
+                found.source.secret_origin(),
+                format!("environment (`{secret_var}`)")
+            );
+        }
+        let world = World::new().file(".aliyun/config.json", &cli_config("default"));
+        let found = world.load(None).unwrap();
+        assert_eq!(found.source.secret_origin(), found.source.to_string());
+        let given = Credentials::new("id", Secret::new(SECRET), "the demo pair");
+        assert_eq!(given.source.secret_origin(), "the demo pair");
     }
 
     #[test]

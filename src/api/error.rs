@@ -19,6 +19,11 @@ use super::action::Action;
 pub enum ApiError {
     /// The service refused: a business failure (HTTP 200, `Success:false`,
     /// §4.2) or a gateway error (HTTP 4xx/5xx with a JSON body, §4.3).
+    ///
+    /// The texts that are rare or derived are `Box<str>`, not `String`:
+    /// every `Result` of the client carries this enum, and clippy's
+    /// `result_large_err` bound (128 bytes) leaves no room for a seventh
+    /// full `String`.
     #[error("`{action}` was refused with `{code}`: {message}{}", reply_facts(*http_status, request_id.as_deref()))]
     Service {
         /// The operation.
@@ -27,14 +32,20 @@ pub enum ApiError {
         http_status: u16,
         /// `Code`, e.g. `TaskNameDuplicate`, `SignatureDoesNotMatch`.
         code: String,
-        /// `Message`, secrets scrubbed.
+        /// `Message`, secrets scrubbed, without any echoed string-to-sign.
         message: String,
+        /// The string-to-sign the service computed, when its message echoed
+        /// one (`SignatureDoesNotMatch`, §2.5), secrets scrubbed. Kept out of
+        /// `message`: it is a long line that only helps when comparing
+        /// signatures by hand, so it is shown on request
+        /// ([`ApiError::server_string_to_sign`]).
+        server_string_to_sign: Option<Box<str>>,
         /// `RequestId`, for Alibaba Cloud support.
         request_id: Option<String>,
         /// `AccessDeniedDetail` of RAM denials, as compact JSON or text.
-        access_denied_detail: Option<String>,
+        access_denied_detail: Option<Box<str>>,
         /// What to do about it, where that is known.
-        hint: Option<String>,
+        hint: Option<Box<str>>,
     },
 
     /// `Success` was true but `Data` was not: the service did not do it
@@ -150,6 +161,23 @@ impl ApiError {
             ApiError::RetriesExhausted { last, .. } => last.request_id(),
             ApiError::OutcomeUnknown { cause, .. } => {
                 cause.as_deref().and_then(ApiError::request_id)
+            }
+            _ => None,
+        }
+    }
+
+    /// The string-to-sign the service computed, when a signature mismatch
+    /// came with one: compare it with the client's to see which parameter
+    /// was signed differently. For verbose output only.
+    pub fn server_string_to_sign(&self) -> Option<&str> {
+        match self {
+            ApiError::Service {
+                server_string_to_sign,
+                ..
+            } => server_string_to_sign.as_deref(),
+            ApiError::RetriesExhausted { last, .. } => last.server_string_to_sign(),
+            ApiError::OutcomeUnknown { cause, .. } => {
+                cause.as_deref().and_then(ApiError::server_string_to_sign)
             }
             _ => None,
         }

@@ -7,30 +7,47 @@
 //! (§3.5, §4), which failures are retried and which may have taken effect
 //! (§4.3), where credentials come from (§5), and where requests may go.
 //!
-//! Nothing here prints, and nothing here knows about manifests: API words
-//! (`TaskCps`, `CallTime`) live here, manifest words live in `manifest`, and
-//! the mapping between them lives in `plan`. Results and errors are values
-//! for the caller; errors carry facts (code, request ID, action) and a hint.
+//! It is a leaf: it knows the wire and nothing else. API words (`TaskCps`,
+//! `CallTime`) live here, manifest words live in `manifest`, and the
+//! mapping between the wire and a plan lives in `crate::account`, the only
+//! place the two meet; nothing here imports `manifest`, `plan`, `render`,
+//! `apply`, `commands` or `account`. Nothing here prints either. Results
+//! and errors are values for the caller; errors carry facts (code, request
+//! ID, action) and a hint.
 //!
-//! Layout, outermost first: `client.rs` (operations, paging) → `retry.rs`
-//! (what to retry, backoff) and `rate_limit.rs` (client-wide pacing and the
-//! global pause on throttling) → `request.rs` (parameters, the signed query)
-//! and `reply.rs` (envelopes) → `types.rs` (typed requests and replies);
-//! `credentials.rs` and `endpoint.rs` decide who we are and where we go.
+//! Layout, outermost first:
+//! - `client.rs` builds the [`Client`] and counts what it sends; its
+//!   methods are split by concern: `operations.rs` has one per API action,
+//!   `paging.rs` reads every page of a listing (and finds tasks by exact
+//!   name over the service's fuzzy filter);
+//! - `send.rs` is the attempt loop every operation goes through; `retry.rs`
+//!   says what to retry and how long to wait, `rate_limit.rs` paces every
+//!   caller and pauses them all on throttling;
+//! - `request.rs` turns a typed request into parameters and the signed
+//!   query (`sign.rs`), `reply.rs` judges the envelope that comes back;
+//! - `types/` holds the typed requests and replies (`de.rs` reads their
+//!   forgiving numbers and lists), `action.rs` the six actions;
+//! - `credentials.rs` and `endpoint.rs` decide who we are and where we go,
+//!   `error.rs` says what went wrong.
 
 pub mod action;
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+mod operations;
+mod paging;
 pub mod rate_limit;
 pub mod reply;
 pub mod request;
 pub mod retry;
+mod send;
 pub mod sign;
 pub mod types;
 
 mod de;
+#[cfg(test)]
+mod test_server;
 
 pub use action::Action;
 pub use client::{Client, ClientConfig, ClientStats};

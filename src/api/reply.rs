@@ -16,6 +16,10 @@ use super::error::ApiError;
 /// The most of a non-JSON body kept in an error.
 const BODY_EXCERPT: usize = 200;
 
+/// What precedes the string-to-sign a gateway echoes in the message of
+/// `SignatureDoesNotMatch` (§2.5); the emulator echoes it the same way.
+const STRING_TO_SIGN_MARKER: &str = "server string to sign is:";
+
 /// The `Data` of a successful reply (`Null` when absent), or why the
 /// reply is a failure.
 pub fn judge(
@@ -151,17 +155,32 @@ fn service_error(
             Some(credentials.scrub(&Value::Object(o.clone()).to_string()))
         }
         _ => None,
-    };
-    let hint = hint_for(action, &code, credentials);
+    }
+    .map(String::into_boxed_str);
+    let hint = hint_for(action, &code, credentials).map(String::into_boxed_str);
+    let (message, server_string_to_sign) = split_string_to_sign(message.unwrap_or_default());
     ApiError::Service {
         action,
         http_status,
         code,
-        message: message.unwrap_or_default(),
+        message,
+        server_string_to_sign,
         request_id,
         access_denied_detail,
         hint,
     }
+}
+
+/// Cuts an echoed string-to-sign off a message: the sentence before it is
+/// the message; the echo is kept apart, for `-v`.
+fn split_string_to_sign(message: String) -> (String, Option<Box<str>>) {
+    // ASCII lowercasing keeps byte offsets, so `at` indexes `message` too.
+    let Some(at) = message.to_ascii_lowercase().find(STRING_TO_SIGN_MARKER) else {
+        return (message, None);
+    };
+    let echoed = &message[at + STRING_TO_SIGN_MARKER.len()..];
+    let echoed = (!echoed.is_empty()).then(|| echoed.into());
+    (message[..at].trim_end().to_owned(), echoed)
 }
 
 /// Whether `code` says the request was throttled.
@@ -175,9 +194,10 @@ pub fn hint_for(action: Action, code: &str, credentials: &Credentials) -> Option
     let key = credentials.key_hint();
     Some(match code {
         "SignatureDoesNotMatch" => format!(
-            "check the AccessKey secret from {source}: the service computed another \
+            "check the AccessKey secret from {}: the service computed another \
              signature, which almost always means the secret does not belong to AccessKey \
-             ID {key}"
+             ID {key}",
+            source.secret_origin()
         ),
         "IncompleteSignature" | "InvalidSignatureMethod" => {
             "the request's signature parameters were refused; this is a bug in aicall, please \
@@ -328,6 +348,78 @@ mod tests {
         );
         assert!(err.hint().unwrap().contains("the test pair"));
         assert!(err.hint().unwrap().contains("…1234"));
+    }
+
+    #[test]
+    fn a_wrong_secret_from_the_environment_names_the_secrets_variable() {
+        let mut credentials = creds();
+        credentials.source = crate::api::CredentialSource::Environment {
+            variable: "ALIBABA_CLOUD_ACCESS_KEY_ID",
+        };
+        let hint = hint_for(
+            Action::QueryAiCallTaskPage,
+            "SignatureDoesNotMatch",
+            &credentials,
+        )
+        .unwrap();
+        assert!(
+            hint.starts_with(
+                "check the AccessKey secret from environment (`ALIBABA_CLOUD_ACCESS_KEY_SECRET`): "
+            ),
+            "{hint}"
+        );
+        assert!(!hint.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{hint}");
+        // The key ID is still named, by its last characters only.
+        assert!(hint.contains("AccessKey ID …1234"), "{hint}");
+    }
+
+    #[test]
+    fn an_echoed_string_to_sign_is_kept_out_of_the_message() {
+        let token = "CAIS+sts/token=";
+        let mut credentials = creds();
+        credentials.security_token = Some(Secret::new(token));
+        let encoded = crate::api::sign::percent_encode(&crate::api::sign::percent_encode(token));
+        let echoed =
+            format!("POST&%2F&AccessKeyId%3DTEST5tTestKey1234%26SecurityToken%3D{encoded}");
+        let body = serde_json::json!({
+            "RequestId": "R-2",
+            "Code": "SignatureDoesNotMatch",
+            "Message": format!(
+                "Specified signature is not matched with our calculation. server string to sign is:{echoed}"
+            ),
+        })
+        .to_string();
+        let err = judge(Action::StopAiCallTask, 400, body.as_bytes(), &credentials).unwrap_err();
+        let ApiError::Service { message, .. } = &err else {
+            panic!("{err:?}")
+        };
+        assert_eq!(
+            message,
+            "Specified signature is not matched with our calculation."
+        );
+        assert_eq!(
+            err.to_string(),
+            "`StopAiCallTask` was refused with `SignatureDoesNotMatch`: Specified signature is \
+             not matched with our calculation. (HTTP 400, request ID `R-2`)"
+        );
+        // Kept apart, whole but for the scrubbed token, for `-v`; found
+        // behind retries too, and absent where nothing was echoed.
+        let kept = "POST&%2F&AccessKeyId%3DTEST5tTestKey1234%26SecurityToken%3D****";
+        assert_eq!(err.server_string_to_sign(), Some(kept));
+        let exhausted = ApiError::RetriesExhausted {
+            action: Action::StopAiCallTask,
+            attempts: 2,
+            elapsed: std::time::Duration::ZERO,
+            last: Box::new(err),
+        };
+        assert_eq!(exhausted.server_string_to_sign(), Some(kept));
+        let plain = run(
+            Action::StopAiCallTask,
+            400,
+            r#"{"Code":"Forbidden.RAM","Message":"no"}"#,
+        )
+        .unwrap_err();
+        assert_eq!(plain.server_string_to_sign(), None);
     }
 
     #[test]

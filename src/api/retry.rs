@@ -143,6 +143,7 @@ mod tests {
             http_status: status,
             code: code.to_owned(),
             message: String::new(),
+            server_string_to_sign: None,
             request_id: None,
             access_denied_detail: None,
             hint: None,

@@ -5,8 +5,13 @@
 //! `access key secret: …`, flushed, so a script or test can start it and
 //! read where it is and which pair it accepts, without sleeping. After that
 //! stdout stays quiet; one line per request goes to stderr.
+//!
+//! Listening on anything but loopback is allowed (a container, a test
+//! machine), but warned about on stderr before serving: the emulator's
+//! pair protects nothing, and the demo pair is public.
 
 use std::io::Write as _;
+use std::net::SocketAddr;
 
 use crate::cli::EmulatorArgs;
 use crate::emulator::{self, Config, Emulator, Faults, RequestLog};
@@ -92,7 +97,34 @@ fn banner(emulator: &Emulator, source: SecretSource) -> String {
     )
 }
 
+/// What to say when `listen` is reachable from other machines; `None` on
+/// loopback.
+fn exposure_warning(listen: SocketAddr, source: SecretSource) -> Option<String> {
+    if listen.ip().is_loopback() {
+        return None;
+    }
+    let exposed = match source {
+        SecretSource::Demo => {
+            "anyone who can reach it can use the emulator with the demo key pair, which is public"
+                .to_owned()
+        }
+        SecretSource::Environment => format!(
+            "anyone who can reach it can reach the emulator, guarded only by the secret from `{}`",
+            env::AICALL_EMULATOR_ACCESS_KEY_SECRET
+        ),
+    };
+    Some(format!(
+        "warning: `--listen {listen}` is not a loopback address: {exposed}; listen on \
+         `127.0.0.1` unless other machines need the emulator"
+    ))
+}
+
 async fn serve(config: Config, source: SecretSource) -> Result<ExitStatus, Error> {
+    if let Some(warning) = exposure_warning(config.listen, source) {
+        // Before the socket opens: the warning is on screen before anyone
+        // else can send a request.
+        let _ = writeln!(std::io::stderr().lock(), "{warning}");
+    }
     let emulator = Emulator::start(config).await?;
     {
         let mut stdout = std::io::stdout().lock();
@@ -159,6 +191,26 @@ mod tests {
             config(&args(&[]), Some("".into())),
             Err(Error::EmulatorSecret { .. })
         ));
+    }
+
+    #[test]
+    fn only_a_non_loopback_address_is_warned_about() {
+        let addr = |text: &str| text.parse::<SocketAddr>().unwrap();
+        for quiet in ["127.0.0.1:0", "127.0.0.2:8765", "[::1]:0"] {
+            assert_eq!(exposure_warning(addr(quiet), SecretSource::Demo), None);
+        }
+        let demo = exposure_warning(addr("0.0.0.0:8765"), SecretSource::Demo).unwrap();
+        assert!(
+            demo.starts_with("warning: `--listen 0.0.0.0:8765` is not a loopback address: "),
+            "{demo}"
+        );
+        assert!(
+            demo.contains("the demo key pair, which is public"),
+            "{demo}"
+        );
+        let own = exposure_warning(addr("[::]:0"), SecretSource::Environment).unwrap();
+        assert!(own.contains("can reach the emulator"), "{own}");
+        assert!(!own.contains("demo"), "{own}");
     }
 
     #[test]

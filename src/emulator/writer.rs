@@ -13,6 +13,8 @@ use std::sync::{Arc, Mutex};
 use tokio::sync::{Notify, watch};
 use tokio::task::JoinHandle;
 
+use crate::chain;
+
 use super::error::EmulatorError;
 use super::service_error::ServiceError;
 use super::state_file::StateFile;
@@ -135,7 +137,8 @@ async fn run(
                     flushed.send_modify(|f| f.durable = version);
                 }
                 Err(err) => {
-                    let reason = chain(&err);
+                    // On one line: it becomes a reply's message.
+                    let reason = chain::one_line(&err);
                     flushed.send_modify(|f| f.failed = Some((version, reason)));
                     if stopping {
                         return Err(err);
@@ -147,18 +150,6 @@ async fn run(
             return Ok(());
         }
     }
-}
-
-/// An error and its causes on one line, for a reply's message.
-fn chain(err: &dyn std::error::Error) -> String {
-    let mut text = err.to_string();
-    let mut source = err.source();
-    while let Some(cause) = source {
-        text.push_str(": ");
-        text.push_str(&cause.to_string());
-        source = cause.source();
-    }
-    text
 }
 
 #[cfg(test)]

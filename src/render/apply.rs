@@ -96,7 +96,7 @@ pub fn looking_up(name: &str, error: &StepError, style: Style) -> String {
     format!(
         "{} {name}: {}; looking the name up before sending anything again",
         style.paint(Paint::Warning, "? reply lost"),
-        chain::root_cause(error)
+        chain::root_cause(error.api())
     )
 }
 

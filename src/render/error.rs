@@ -17,6 +17,15 @@ pub fn report(err: &Error, verbose: bool, style: Style) -> String {
     if let Some(hint) = err.hint() {
         out.push_str(&format!("  {} {hint}\n", style.paint(Paint::Help, "hint:")));
     }
-    let _ = verbose;
+    if let Some(text) = err.api().and_then(|api| api.server_string_to_sign()) {
+        if verbose {
+            out.push_str(&format!("  the service's string-to-sign: {text}\n"));
+        } else {
+            out.push_str(&format!(
+                "  {} run again with `-v` to see the service's string-to-sign\n",
+                style.paint(Paint::Help, "note:")
+            ));
+        }
+    }
     out
 }

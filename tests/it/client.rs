@@ -6,7 +6,8 @@
 //! the fuzzy filter, typed service errors with hints, retries of injected
 //! faults, and "outcome unknown" when a create's reply is dropped. Edge
 //! cases of the transport itself (timeouts, half-closed connections) are
-//! unit tests in `src/api/client.rs`, against a scripted server.
+//! unit tests in `src/api/send.rs` and `src/api/paging.rs`, against a
+//! scripted server.
 
 use std::collections::HashSet;
 use std::time::Duration;
@@ -324,6 +325,35 @@ async fn a_wrong_secret_is_signature_does_not_match_with_a_hint() {
     assert!(!format!("{err:?}").contains("not-the-secret"));
     // Not retried: a signature does not get better.
     assert_eq!(emu.stats().requests, 1);
+}
+
+#[tokio::test]
+async fn a_wrong_secret_from_the_environment_names_the_secrets_variable() {
+    let emu = emulator(Config::default()).await;
+    let id = emu.access_key_id().to_owned();
+    let env = move |name: &str| match name {
+        "ALIBABA_CLOUD_ACCESS_KEY_ID" => Some(id.clone()),
+        "ALIBABA_CLOUD_ACCESS_KEY_SECRET" => Some("not-the-secret".to_owned()),
+        _ => None,
+    };
+    let credentials = aicall::api::load_credentials(None, &env, None).unwrap();
+    let client = client_for(&emu, |config| config.credentials = credentials);
+    let err = client.stop_task(&TaskId::from(1)).await.unwrap_err();
+    assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
+    let hint = err.hint().unwrap();
+    assert!(
+        hint.contains("from environment (`ALIBABA_CLOUD_ACCESS_KEY_SECRET`)"),
+        "{hint}"
+    );
+    assert!(!hint.contains("ALIBABA_CLOUD_ACCESS_KEY_ID"), "{hint}");
+    // The emulator echoes its string-to-sign as the gateway does (§2.5):
+    // kept for `-v`, never part of the message.
+    let message = err.to_string();
+    assert!(!message.contains("string to sign"), "{message}");
+    assert!(!message.contains("POST&%2F&"), "{message}");
+    let server = err.server_string_to_sign().unwrap();
+    assert!(server.starts_with("POST&%2F&AccessKeyId%3D"), "{server}");
+    assert!(!format!("{err:?}").contains("not-the-secret"));
 }
 
 #[tokio::test]

@@ -1459,6 +1459,50 @@ mod binary {
         });
     }
 
+    /// Starts `aicall emulator --listen ADDR`, reads its banner (it is
+    /// serving by then), kills it, and returns the banner and stderr.
+    fn banner_and_stderr(listen: &str, secret: Option<&str>) -> (String, String) {
+        let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
+        command
+            .args(["emulator", "--listen", listen])
+            .env_remove(aicall::env::AICALL_EMULATOR_ACCESS_KEY_SECRET)
+            .env_remove(aicall::env::AICALL_EMULATOR_ACCESS_KEY_ID)
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        if let Some(secret) = secret {
+            command.env(aicall::env::AICALL_EMULATOR_ACCESS_KEY_SECRET, secret);
+        }
+        let mut child = Running(command.spawn().unwrap());
+        let mut stdout = BufReader::new(child.0.stdout.take().unwrap());
+        let mut stderr_pipe = child.0.stderr.take().unwrap();
+        let mut banner = String::new();
+        for _ in 0..3 {
+            stdout.read_line(&mut banner).unwrap();
+        }
+        child.0.kill().unwrap();
+        child.0.wait().unwrap();
+        let mut stderr = String::new();
+        std::io::Read::read_to_string(&mut stderr_pipe, &mut stderr).unwrap();
+        (banner, stderr)
+    }
+
+    #[test]
+    fn listening_beyond_loopback_warns_before_serving() {
+        // 0.0.0.0 binds every interface; nothing is sent anywhere.
+        let (banner, stderr) = banner_and_stderr("0.0.0.0:0", None);
+        assert!(
+            banner.starts_with("listening on http://0.0.0.0:"),
+            "{banner}"
+        );
+        insta::assert_snapshot!(stderr, @"warning: `--listen 0.0.0.0:0` is not a loopback address: anyone who can reach it can use the emulator with the demo key pair, which is public; listen on `127.0.0.1` unless other machines need the emulator");
+
+        let (_, stderr) = banner_and_stderr("0.0.0.0:0", Some("my-very-secret"));
+        insta::assert_snapshot!(stderr, @"warning: `--listen 0.0.0.0:0` is not a loopback address: anyone who can reach it can reach the emulator, guarded only by the secret from `AICALL_EMULATOR_ACCESS_KEY_SECRET`; listen on `127.0.0.1` unless other machines need the emulator");
+
+        let (_, stderr) = banner_and_stderr("127.0.0.1:0", None);
+        assert_eq!(stderr, "");
+    }
+
     #[test]
     fn a_corrupt_state_file_fails_to_start_with_its_name() {
         let dir = tempfile::tempdir().unwrap();

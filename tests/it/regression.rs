@@ -92,3 +92,29 @@ async fn issue_6_times_are_shown_to_the_second() {
     assert_eq!(now.len(), "2026-12-01T20:25:13Z".len(), "{line}");
     assert!(!now.contains('.'), "{line}");
 }
+
+/// Issue 6: a refused signature names the secret's variable, and the
+/// service's whole string-to-sign is shown only with `-v`.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_6_the_string_to_sign_is_shown_only_with_v() {
+    let cloud = Cloud::start().await;
+    for verbose in [false, true] {
+        let mut args = vec!["plan", "tasks.yaml"];
+        if verbose {
+            args.insert(1, "-v");
+        }
+        let test = cloud
+            .point(Test::new().write("tasks.yaml", FIXTURE).args(args))
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "not-the-secret-at-all");
+        let output = crate::common::cloud::run(test).await;
+        output.assert_code(1);
+        assert_contains(&output.stderr, "SignatureDoesNotMatch");
+        assert_contains(&output.stderr, "`ALIBABA_CLOUD_ACCESS_KEY_SECRET`");
+        let shown = output.stderr.contains("POST&%2F&AccessKeyId%3D");
+        assert_eq!(shown, verbose, "{}", output.stderr);
+        if !verbose {
+            assert_contains(&output.stderr, "run again with `-v`");
+        }
+        assert!(!output.stderr.contains("not-the-secret-at-all"));
+    }
+}
