@@ -1,0 +1,494 @@
+//! What is wrong: [`Problem`], the facts a message is made of, and
+//! everything derived from them (code, severity, message, label, help).
+
+use std::fmt;
+
+use crate::diag::Severity;
+
+/// Where an unknown or missing key was looked for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Scope {
+    /// The top level of a document.
+    TopLevel,
+    /// The `defaults` mapping.
+    Defaults,
+    /// A task, by name when it has a usable one.
+    Task(Option<String>),
+    /// A nested mapping such as `retry`, `start` or a call window.
+    Field(&'static str),
+}
+
+impl fmt::Display for Scope {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Scope::TopLevel => f.write_str("at the top level"),
+            Scope::Defaults => f.write_str("in `defaults`"),
+            Scope::Task(Some(name)) => write!(f, "in task `{name}`"),
+            Scope::Task(None) => f.write_str("in this task"),
+            Scope::Field(field) => write!(f, "in `{field}`"),
+        }
+    }
+}
+
+/// What a value was expected to be.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Expected {
+    /// A string.
+    String,
+    /// A decimal integer.
+    Integer,
+    /// A list.
+    List,
+    /// A mapping.
+    Mapping,
+    /// `immediate` or `{ at: ... }`.
+    Start,
+}
+
+impl fmt::Display for Expected {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Expected::String => "a string",
+            Expected::Integer => "a whole number",
+            Expected::List => "a list",
+            Expected::Mapping => "a mapping",
+            Expected::Start => "`immediate` or a mapping with `at`",
+        })
+    }
+}
+
+/// Why a task name is unusable (other than being empty).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NameFlaw {
+    /// It contains a line break, tab or other control character.
+    Control,
+    /// It starts or ends with white space (a warning: the API keeps it).
+    Padded,
+}
+
+/// Why an `${...}` could not be expanded.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum InterpolationFlaw {
+    /// `${` without a closing `}`.
+    Unterminated,
+    /// The name is not `[A-Za-z_][A-Za-z0-9_]*`.
+    BadName {
+        /// The text between `${` and `}` (or `:-`).
+        text: String,
+    },
+    /// A `${` inside a default value.
+    Nested,
+}
+
+/// What is wrong; every variant holds the facts its message is made of.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Problem {
+    /// The file is not valid YAML.
+    Syntax {
+        /// The parser's description.
+        message: String,
+    },
+    /// The file cannot be read.
+    Read {
+        /// The operating system's description.
+        message: String,
+    },
+    /// The file is not UTF-8.
+    Encoding,
+    /// The file is larger than aicall reads.
+    TooLarge {
+        /// Its size in bytes.
+        size: u64,
+        /// The limit in bytes.
+        limit: u64,
+    },
+    /// Aliases expand to more nodes than the budget allows.
+    AliasLimit {
+        /// The budget, in nodes.
+        limit: usize,
+    },
+    /// Collections nest deeper than allowed.
+    TooDeep {
+        /// The limit.
+        limit: usize,
+    },
+    /// An alias refers to a collection that contains it.
+    RecursiveAlias {
+        /// The anchor's name.
+        name: String,
+    },
+    /// A tag other than the YAML core ones.
+    Tag {
+        /// The tag as written.
+        tag: String,
+    },
+    /// A mapping key appears twice.
+    DuplicateKey {
+        /// The key.
+        key: String,
+    },
+    /// A key that is not allowed here.
+    UnknownKey {
+        /// The key as written.
+        key: String,
+        /// Where it was found.
+        scope: Scope,
+        /// The nearest allowed key, when close.
+        suggestion: Option<&'static str>,
+        /// A longer hint when the key belongs somewhere else.
+        hint: Option<&'static str>,
+    },
+    /// A value of the wrong type.
+    Type {
+        /// The field, e.g. `concurrency` or `retry.times`.
+        field: String,
+        /// What it should be.
+        expected: Expected,
+        /// What it is, described (e.g. "a string `\"50\"`").
+        found: String,
+        /// A concrete fix, when there is one.
+        fix: Option<String>,
+    },
+    /// A document that is not a mapping.
+    NotManifest {
+        /// What it is, described.
+        found: String,
+    },
+    /// A required field is absent.
+    Missing {
+        /// The fields, in the order of the language reference.
+        fields: Vec<&'static str>,
+        /// Where it was expected.
+        scope: Scope,
+    },
+    /// A number outside the API's limits.
+    Range {
+        /// The field.
+        field: String,
+        /// Smallest allowed.
+        min: i64,
+        /// Largest allowed.
+        max: i64,
+        /// The value as written.
+        found: String,
+        /// The API parameter the limit comes from.
+        parameter: &'static str,
+    },
+    /// A value that is not one of the allowed words.
+    Enum {
+        /// The field.
+        field: String,
+        /// The value as written.
+        found: String,
+        /// Every allowed word.
+        allowed: &'static [&'static str],
+        /// The nearest allowed word, when close.
+        suggestion: Option<&'static str>,
+    },
+    /// A list holds the same value twice.
+    DuplicateItem {
+        /// The list.
+        field: String,
+        /// The repeated value.
+        value: String,
+    },
+    /// A list that must not be empty is.
+    Empty {
+        /// The list.
+        field: String,
+    },
+    /// An ID written as unquoted digits.
+    UnquotedId {
+        /// `agentId` or `virtualNumber`.
+        field: &'static str,
+        /// The digits exactly as written.
+        written: String,
+    },
+    /// An ID with leading or trailing white space.
+    PaddedId {
+        /// `agentId` or `virtualNumber`.
+        field: &'static str,
+        /// The value.
+        value: String,
+    },
+    /// A date-time without an offset.
+    NaiveDatetime {
+        /// The value as written.
+        found: String,
+    },
+    /// A date-time that cannot be read or used.
+    Datetime {
+        /// The value as written.
+        found: String,
+        /// Why it was rejected.
+        reason: String,
+    },
+    /// A time of day not in `HH:MM` or `HH:MM:SS`.
+    TimeFormat {
+        /// The field.
+        field: String,
+        /// The value as written.
+        found: String,
+    },
+    /// A call window that ends before it starts.
+    WindowOrder {
+        /// The start, `HH:MM:SS`.
+        start: String,
+        /// The end, `HH:MM:SS`.
+        end: String,
+    },
+    /// Two call windows overlap.
+    WindowOverlap {
+        /// This window.
+        window: String,
+        /// The one it overlaps.
+        other: String,
+    },
+    /// Two tasks share a name.
+    DuplicateName {
+        /// The name.
+        name: String,
+    },
+    /// A task name that is empty.
+    EmptyName,
+    /// A task name that is unusable or suspicious.
+    InvalidName {
+        /// The name.
+        name: String,
+        /// What is wrong with it.
+        flaw: NameFlaw,
+    },
+    /// `${NAME}` with `NAME` unset and no default.
+    UnsetVariable {
+        /// The variable.
+        name: String,
+    },
+    /// A malformed `${...}`.
+    Interpolation {
+        /// What is malformed.
+        flaw: InterpolationFlaw,
+    },
+    /// An unsupported `version`.
+    Version {
+        /// The value as written.
+        found: String,
+    },
+    /// A document without tasks, or a file without documents.
+    NoTasks {
+        /// Whether the whole file is empty (no document at all).
+        empty_file: bool,
+    },
+    /// `retry.intervalMinutes` above what UpdateAiCallTask accepts.
+    UpdateLimit {
+        /// The value.
+        minutes: u16,
+    },
+}
+
+impl Problem {
+    /// The stable kebab-case code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            Problem::Syntax { .. } => "syntax",
+            Problem::Read { .. } => "read",
+            Problem::Encoding => "encoding",
+            Problem::TooLarge { .. } => "too-large",
+            Problem::AliasLimit { .. } => "alias-limit",
+            Problem::TooDeep { .. } => "too-deep",
+            Problem::RecursiveAlias { .. } => "recursive-alias",
+            Problem::Tag { .. } => "tag",
+            Problem::DuplicateKey { .. } => "duplicate-key",
+            Problem::UnknownKey { .. } => "unknown-key",
+            Problem::Type { .. } | Problem::NotManifest { .. } => "type",
+            Problem::Missing { .. } => "missing",
+            Problem::Range { .. } => "range",
+            Problem::Enum { .. } => "enum",
+            Problem::DuplicateItem { .. } => "duplicate",
+            Problem::Empty { .. } => "empty",
+            Problem::UnquotedId { .. } => "unquoted-id",
+            Problem::PaddedId { .. } => "padded-id",
+            Problem::NaiveDatetime { .. } => "naive-datetime",
+            Problem::Datetime { .. } => "datetime",
+            Problem::TimeFormat { .. } => "time-format",
+            Problem::WindowOrder { .. } => "window-order",
+            Problem::WindowOverlap { .. } => "window-overlap",
+            Problem::DuplicateName { .. } => "duplicate-name",
+            Problem::EmptyName => "empty-name",
+            Problem::InvalidName { .. } => "invalid-name",
+            Problem::UnsetVariable { .. } => "unset-variable",
+            Problem::Interpolation { .. } => "interpolation",
+            Problem::Version { .. } => "version",
+            Problem::NoTasks { .. } => "no-tasks",
+            Problem::UpdateLimit { .. } => "update-limit",
+        }
+    }
+
+    /// Every code, for the documentation test.
+    pub const CODES: &'static [&'static str] = &[
+        "syntax",
+        "read",
+        "encoding",
+        "too-large",
+        "alias-limit",
+        "too-deep",
+        "recursive-alias",
+        "tag",
+        "duplicate-key",
+        "unknown-key",
+        "type",
+        "missing",
+        "range",
+        "enum",
+        "duplicate",
+        "empty",
+        "unquoted-id",
+        "padded-id",
+        "naive-datetime",
+        "datetime",
+        "time-format",
+        "window-order",
+        "window-overlap",
+        "duplicate-name",
+        "empty-name",
+        "invalid-name",
+        "unset-variable",
+        "interpolation",
+        "version",
+        "no-tasks",
+        "update-limit",
+    ];
+
+    /// Errors unless the problem is only suspicious.
+    pub fn severity(&self) -> Severity {
+        match self {
+            Problem::UpdateLimit { .. }
+            | Problem::InvalidName {
+                flaw: NameFlaw::Padded,
+                ..
+            } => Severity::Warning,
+            _ => Severity::Error,
+        }
+    }
+
+    /// The short text under the underline, when it adds something.
+    pub fn label(&self) -> Option<String> {
+        Some(match self {
+            Problem::Range {
+                min,
+                max,
+                parameter,
+                ..
+            } => {
+                format!("the API accepts {min} to {max} ({parameter})")
+            }
+            Problem::UnquotedId { .. } => "unquoted digits are read as a number".to_owned(),
+            Problem::DuplicateKey { .. } => "second definition".to_owned(),
+            Problem::DuplicateItem { .. } => "repeated here".to_owned(),
+            Problem::DuplicateName { .. } => "used again here".to_owned(),
+            Problem::UnsetVariable { .. } => "not set in the environment".to_owned(),
+            Problem::NaiveDatetime { .. } => "no UTC offset".to_owned(),
+            Problem::WindowOverlap { .. } => "overlaps another window".to_owned(),
+            Problem::UpdateLimit { .. } => "UpdateAiCallTask accepts at most 120".to_owned(),
+            _ => return None,
+        })
+    }
+
+    /// One concrete fix, when there is one.
+    pub fn help(&self) -> Option<String> {
+        Some(match self {
+            Problem::UnknownKey {
+                suggestion: Some(suggestion),
+                ..
+            } => format!("did you mean `{suggestion}`?"),
+            Problem::UnknownKey {
+                hint: Some(hint), ..
+            } => (*hint).to_owned(),
+            Problem::Type { fix: Some(fix), .. } => fix.clone(),
+            Problem::Missing { fields, scope } => match (scope, fields.as_slice()) {
+                (Scope::Task(_), ["name"]) => {
+                    "add `name:`: it is the task's identity in the account".to_owned()
+                }
+                (Scope::Task(_), [field]) => {
+                    format!("set `{field}` in the task or under `defaults`")
+                }
+                (Scope::Task(_), _) => "set them in the task or under `defaults`".to_owned(),
+                (Scope::TopLevel, ["version"]) => "add `version: 1`".to_owned(),
+                _ => return None,
+            },
+            Problem::Enum {
+                suggestion: Some(suggestion),
+                ..
+            } => format!("did you mean `{suggestion}`?"),
+            Problem::UnquotedId { field, written } => {
+                format!("quote it: {field}: \"{written}\"")
+            }
+            Problem::PaddedId { field, value } => {
+                format!("remove the white space: {field}: \"{}\"", value.trim())
+            }
+            Problem::NaiveDatetime { found } => format!(
+                "add the offset the time is meant in, e.g. `{}+08:00` for China Standard Time",
+                found.trim()
+            ),
+            Problem::Datetime { .. } => {
+                "write an RFC 3339 date-time with an offset, e.g. `2030-01-07T09:00:00+08:00`"
+                    .to_owned()
+            }
+            Problem::TimeFormat { .. } => {
+                "write `HH:MM` or `HH:MM:SS` with two digits each, e.g. `09:00`".to_owned()
+            }
+            // `HH:MM:SS` strings compare like the times they are.
+            Problem::WindowOrder { start, end } if end < start => {
+                "a window cannot cross midnight: split it into two windows".to_owned()
+            }
+            Problem::DuplicateName { .. } => {
+                "task names are the identity of tasks in the account: rename one".to_owned()
+            }
+            Problem::InvalidName {
+                flaw: NameFlaw::Padded,
+                name,
+            } => format!(
+                "the API keeps the spaces; if unintended, write `{}`",
+                name.trim()
+            ),
+            Problem::InvalidName {
+                flaw: NameFlaw::Control,
+                ..
+            } => "a block scalar (`|` or `>`) adds a line break: write the name on one line"
+                .to_owned(),
+            Problem::UnsetVariable { name } => {
+                format!("set `{name}` in the environment, or give a default: `${{{name}:-value}}`")
+            }
+            Problem::Interpolation { .. } => {
+                "write `${NAME}` or `${NAME:-default}`, or `$${` for a literal `${`".to_owned()
+            }
+            Problem::Version { .. } => "this aicall reads `version: 1`".to_owned(),
+            Problem::NoTasks { empty_file: false } => {
+                "list at least one task under `tasks:`".to_owned()
+            }
+            Problem::UpdateLimit { .. } => {
+                "a task created with more than 120 could never be updated later".to_owned()
+            }
+            Problem::AliasLimit { .. } | Problem::TooDeep { .. } => {
+                "manifests this large are not supported; split the file".to_owned()
+            }
+            Problem::Tag { .. } => {
+                "remove the tag; only the YAML core tags (`!!str`, `!!int`, ...) are read"
+                    .to_owned()
+            }
+            _ => return None,
+        })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_code_is_listed_once() {
+        let mut codes = Problem::CODES.to_vec();
+        codes.sort_unstable();
+        codes.dedup();
+        assert_eq!(codes.len(), Problem::CODES.len());
+    }
+}
