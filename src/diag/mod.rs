@@ -10,7 +10,7 @@
 //! The module is split along its seams: [`source`] (files and positions),
 //! [`diagnostic`] (a located problem), [`problem`] (the facts, their code,
 //! severity, label and help), `message` (the one-line message of each
-//! problem) and [`words`] (lists and suggestions). Every item is
+//! problem) and [`words`] (counts, lists and suggestions). Every item is
 //! re-exported here, so callers write `crate::diag::Span`.
 
 pub mod diagnostic;
@@ -22,4 +22,4 @@ pub mod words;
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use problem::{Expected, InterpolationFlaw, NameFlaw, Problem, Scope};
 pub use source::{FileId, SourceFile, Sources, Span};
-pub use words::{join_or, suggest};
+pub use words::{count, join_or, plural, suggest};

@@ -1,5 +1,18 @@
-//! Natural language for messages: lists joined with "or", and "did you
-//! mean" suggestions.
+//! Natural language for messages: counts of things ("3 tasks"), lists
+//! joined with "or", and "did you mean" suggestions.
+//!
+//! Every renderer takes its plurals from here, so "1 problem" and
+//! "2 problems" are decided in one place.
+
+/// `one` when `n` is 1, `many` otherwise: `plural(n, "it", "them")`.
+pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
+    if n == 1 { one } else { many }
+}
+
+/// `n` and a regular noun: "1 task", "0 tasks", "3 tasks".
+pub fn count(n: usize, noun: &str) -> String {
+    format!("{n} {noun}{}", plural(n, "", "s"))
+}
 
 /// Joins items as "`a`, `b`, or `c`" (two items: "`a` or `b`").
 pub fn join_or(items: impl IntoIterator<Item = String>) -> String {
@@ -40,6 +53,15 @@ fn fold(word: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn counts_take_the_plural_unless_there_is_exactly_one() {
+        assert_eq!(count(1, "task"), "1 task");
+        assert_eq!(count(0, "task"), "0 tasks");
+        assert_eq!(count(3, "file"), "3 files");
+        assert_eq!(plural(1, "it", "them"), "it");
+        assert_eq!(plural(2, "it", "them"), "them");
+    }
 
     #[test]
     fn suggestions_ignore_case_and_separators_but_not_distance() {

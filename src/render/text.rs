@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 use unicode_width::UnicodeWidthStr as _;
 
+use crate::diag::plural;
 use crate::plan::diff::fields;
 use crate::plan::model::{Action, FieldChange, FieldValue, Plan, Source, TaskEntry};
 
@@ -348,10 +349,6 @@ fn unmanaged(out: &mut String, plan: &Plan, style: Style) {
         }
         None => {}
     }
-}
-
-fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 #[cfg(test)]
