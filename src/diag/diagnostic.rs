@@ -83,7 +83,7 @@ impl Diagnostic {
 
     /// The stable kebab-case code, e.g. `unknown-key`.
     pub fn code(&self) -> &'static str {
-        self.problem.code()
+        self.problem.code().as_str()
     }
 
     /// The one-line message.

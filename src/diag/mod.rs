@@ -7,18 +7,21 @@
 //! diagnostics instead of stopping at the first; rendering them is the job of
 //! `render::diagnostics`. Nothing here prints.
 //!
-//! The module is split along its seams: [`source`] (files and positions),
+//! The module is split along its seams: [`code`] (the registry of stable
+//! codes, validation's and the plan's), [`source`] (files and positions),
 //! [`diagnostic`] (a located problem), [`problem`] (the facts, their code,
 //! severity, label and help), `message` (the one-line message of each
 //! problem) and [`words`] (counts, lists and suggestions). Every item is
 //! re-exported here, so callers write `crate::diag::Span`.
 
+pub mod code;
 pub mod diagnostic;
 mod message;
 pub mod problem;
 pub mod source;
 pub mod words;
 
+pub use code::{Code, Stage};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use problem::{Expected, InterpolationFlaw, NameFlaw, Problem, Scope};
 pub use source::{FileId, SourceFile, Sources, Span};

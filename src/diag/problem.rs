@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::diag::Severity;
+use crate::diag::{Code, Severity};
 
 /// Where an unknown or missing key was looked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -286,87 +286,52 @@ pub enum Problem {
 }
 
 impl Problem {
-    /// The stable kebab-case code.
-    pub fn code(&self) -> &'static str {
+    /// The stable code, from the registry.
+    pub fn code(&self) -> Code {
         match self {
-            Problem::Syntax { .. } => "syntax",
-            Problem::Read { .. } => "read",
-            Problem::Encoding => "encoding",
-            Problem::TooLarge { .. } => "too-large",
-            Problem::AliasLimit { .. } => "alias-limit",
-            Problem::TooDeep { .. } => "too-deep",
-            Problem::RecursiveAlias { .. } => "recursive-alias",
-            Problem::Tag { .. } => "tag",
-            Problem::DuplicateKey { .. } => "duplicate-key",
-            Problem::UnknownKey { .. } => "unknown-key",
-            Problem::Type { .. } | Problem::NotManifest { .. } => "type",
-            Problem::Missing { .. } => "missing",
-            Problem::Range { .. } => "range",
-            Problem::Enum { .. } => "enum",
-            Problem::DuplicateItem { .. } => "duplicate",
-            Problem::Empty { .. } => "empty",
-            Problem::UnquotedId { .. } => "unquoted-id",
-            Problem::PaddedId { .. } => "padded-id",
-            Problem::NaiveDatetime { .. } => "naive-datetime",
-            Problem::Datetime { .. } => "datetime",
-            Problem::TimeFormat { .. } => "time-format",
-            Problem::WindowOrder { .. } => "window-order",
-            Problem::WindowOverlap { .. } => "window-overlap",
-            Problem::DuplicateName { .. } => "duplicate-name",
-            Problem::EmptyName => "empty-name",
-            Problem::InvalidName { .. } => "invalid-name",
-            Problem::UnsetVariable { .. } => "unset-variable",
-            Problem::Interpolation { .. } => "interpolation",
-            Problem::Version { .. } => "version",
-            Problem::NoTasks { .. } => "no-tasks",
-            Problem::UpdateLimit { .. } => "update-limit",
+            Problem::Syntax { .. } => Code::Syntax,
+            Problem::Read { .. } => Code::Read,
+            Problem::Encoding => Code::Encoding,
+            Problem::TooLarge { .. } => Code::TooLarge,
+            Problem::AliasLimit { .. } => Code::AliasLimit,
+            Problem::TooDeep { .. } => Code::TooDeep,
+            Problem::RecursiveAlias { .. } => Code::RecursiveAlias,
+            Problem::Tag { .. } => Code::Tag,
+            Problem::DuplicateKey { .. } => Code::DuplicateKey,
+            Problem::UnknownKey { .. } => Code::UnknownKey,
+            Problem::Type { .. } | Problem::NotManifest { .. } => Code::Type,
+            Problem::Missing { .. } => Code::Missing,
+            Problem::Range { .. } => Code::Range,
+            Problem::Enum { .. } => Code::Enum,
+            Problem::DuplicateItem { .. } => Code::Duplicate,
+            Problem::Empty { .. } => Code::Empty,
+            Problem::UnquotedId { .. } => Code::UnquotedId,
+            Problem::PaddedId { .. } => Code::PaddedId,
+            Problem::NaiveDatetime { .. } => Code::NaiveDatetime,
+            Problem::Datetime { .. } => Code::Datetime,
+            Problem::TimeFormat { .. } => Code::TimeFormat,
+            Problem::WindowOrder { .. } => Code::WindowOrder,
+            Problem::WindowOverlap { .. } => Code::WindowOverlap,
+            Problem::DuplicateName { .. } => Code::DuplicateName,
+            Problem::EmptyName => Code::EmptyName,
+            Problem::InvalidName { .. } => Code::InvalidName,
+            Problem::UnsetVariable { .. } => Code::UnsetVariable,
+            Problem::Interpolation { .. } => Code::Interpolation,
+            Problem::Version { .. } => Code::Version,
+            Problem::NoTasks { .. } => Code::NoTasks,
+            Problem::UpdateLimit { .. } => Code::UpdateLimit,
         }
     }
 
-    /// Every code, for the documentation test.
-    pub const CODES: &'static [&'static str] = &[
-        "syntax",
-        "read",
-        "encoding",
-        "too-large",
-        "alias-limit",
-        "too-deep",
-        "recursive-alias",
-        "tag",
-        "duplicate-key",
-        "unknown-key",
-        "type",
-        "missing",
-        "range",
-        "enum",
-        "duplicate",
-        "empty",
-        "unquoted-id",
-        "padded-id",
-        "naive-datetime",
-        "datetime",
-        "time-format",
-        "window-order",
-        "window-overlap",
-        "duplicate-name",
-        "empty-name",
-        "invalid-name",
-        "unset-variable",
-        "interpolation",
-        "version",
-        "no-tasks",
-        "update-limit",
-    ];
-
-    /// Errors unless the problem is only suspicious.
+    /// The code's usual severity; a padded name is only a warning, since
+    /// the API keeps the spaces and the task is valid as written.
     pub fn severity(&self) -> Severity {
         match self {
-            Problem::UpdateLimit { .. }
-            | Problem::InvalidName {
+            Problem::InvalidName {
                 flaw: NameFlaw::Padded,
                 ..
             } => Severity::Warning,
-            _ => Severity::Error,
+            _ => self.code().severity(),
         }
     }
 
@@ -485,10 +450,19 @@ mod tests {
     use super::*;
 
     #[test]
-    fn every_code_is_listed_once() {
-        let mut codes = Problem::CODES.to_vec();
-        codes.sort_unstable();
-        codes.dedup();
-        assert_eq!(codes.len(), Problem::CODES.len());
+    fn severities_are_ones_the_code_allows() {
+        let name = |flaw| Problem::InvalidName {
+            name: " a".to_owned(),
+            flaw,
+        };
+        for (problem, severity) in [
+            (Problem::EmptyName, Severity::Error),
+            (Problem::UpdateLimit { minutes: 121 }, Severity::Warning),
+            (name(NameFlaw::Control), Severity::Error),
+            (name(NameFlaw::Padded), Severity::Warning),
+        ] {
+            assert_eq!(problem.severity(), severity, "{problem:?}");
+            assert!(problem.code().severities().contains(&severity));
+        }
     }
 }
