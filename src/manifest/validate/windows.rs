@@ -1,0 +1,149 @@
+//! `callWindows`: times of day, each window starting before it ends, and
+//! no two windows overlapping.
+
+use crate::diag::{Diagnostic, Expected, Problem, Scope, Span};
+use crate::manifest::model::{TimeOfDay, Window};
+use crate::manifest::validate::{Checker, Slot, first_line, unquote};
+use crate::manifest::yaml::{Node, NodeKind, Resolved, shown};
+
+const WINDOW_KEYS: &[&str] = &["start", "end"];
+
+impl Checker<'_, '_> {
+    pub(super) fn call_windows(&mut self, node: &Node<'_>) -> Option<Vec<Window>> {
+        let items = self.list(node, "callWindows")?;
+        let mut ok = true;
+        let mut windows: Vec<(Window, Span)> = Vec::with_capacity(items.len());
+        for item in items {
+            match self.window(item) {
+                Some(window) => windows.push((window, first_line(item.span, self.file))),
+                None => ok = false,
+            }
+        }
+        // Sorted by start, each window must begin at or after the latest
+        // end so far; windows may touch (12:00 end, 12:00 start).
+        windows.sort_by_key(|(window, _)| *window);
+        let mut latest: Option<(Window, Span)> = None;
+        for (window, span) in &windows {
+            if let Some((other, other_span)) = latest
+                && window.start < other.end
+            {
+                let diagnostic = Diagnostic::new(
+                    self.id,
+                    *span,
+                    Problem::WindowOverlap {
+                        window: window.to_string(),
+                        other: other.to_string(),
+                    },
+                )
+                .with_related(self.id, other_span, "the other window");
+                self.out.push(diagnostic);
+                ok = false;
+            }
+            if latest.is_none_or(|(other, _)| window.end > other.end) {
+                latest = Some((*window, *span));
+            }
+        }
+        ok.then(|| windows.into_iter().map(|(window, _)| window).collect())
+    }
+
+    fn window(&mut self, node: &Node<'_>) -> Option<Window> {
+        let NodeKind::Mapping(entries) = &node.kind else {
+            self.type_error(node, "callWindows[]", Expected::Mapping);
+            return None;
+        };
+        let (mut start, mut end) = (Slot::Absent, Slot::Absent);
+        for entry in entries {
+            match self.key(entry, WINDOW_KEYS, &Scope::Field("callWindows")) {
+                Some("start") => {
+                    start = Slot::from_option(self.time(&entry.value, "callWindows.start"))
+                }
+                Some("end") => end = Slot::from_option(self.time(&entry.value, "callWindows.end")),
+                _ => {}
+            }
+        }
+        let at = first_line(node.span, self.file);
+        let scope = Scope::Field("callWindows");
+        let mut missing = Vec::new();
+        let start = self.required(start, "start", &mut missing);
+        let end = self.required(end, "end", &mut missing);
+        self.missing(missing, &scope, at);
+        let (start, end) = (start?, end?);
+        if start >= end {
+            self.report(
+                at,
+                Problem::WindowOrder {
+                    start: start.to_string(),
+                    end: end.to_string(),
+                },
+            );
+            return None;
+        }
+        Some(Window { start, end })
+    }
+
+    fn time(&mut self, node: &Node<'_>, field: &str) -> Option<TimeOfDay> {
+        if let Some(scalar) = node.as_scalar()
+            && !scalar.reported
+            && scalar.resolve() != Resolved::Str
+            && !matches!(scalar.resolve(), Resolved::Null)
+        {
+            // `9` or `9.30`: a number, but clearly meant as a time.
+            self.report(
+                node.span,
+                Problem::TimeFormat {
+                    field: field.to_owned(),
+                    found: shown(node, scalar, self.file),
+                },
+            );
+            return None;
+        }
+        let text = self.string(node, field)?;
+        match text.parse::<TimeOfDay>() {
+            Ok(time) => Some(time),
+            Err(()) => {
+                let found = match node.as_scalar() {
+                    Some(scalar) => unquote(&shown(node, scalar, self.file)),
+                    None => text.to_owned(),
+                };
+                self.report(
+                    node.span,
+                    Problem::TimeFormat {
+                        field: field.to_owned(),
+                        found,
+                    },
+                );
+                None
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::manifest::validate::testing::{problems, task};
+
+    #[test]
+    fn call_windows_are_well_formed_ordered_and_disjoint() {
+        problems(
+            &task("    callWindows: [{ start: \"9:00\", end: \"12:00\" }]\n"),
+            &[("time-format", 10, 28, 6)],
+        );
+        problems(
+            &task("    callWindows: [{ start: \"12:00\", end: \"09:00\" }]\n"),
+            &[("window-order", 10, 19, 32)],
+        );
+        problems(
+            &task(
+                "    callWindows:\n      - { start: \"08:00\", end: \"18:00\" }\n      - { start: \"09:00\", end: \"10:00\" }\n      - { start: \"17:00\", end: \"19:00\" }\n",
+            ),
+            &[("window-overlap", 12, 9, 32), ("window-overlap", 13, 9, 32)],
+        );
+        // Touching windows do not overlap.
+        problems(
+            &task(
+                "    callWindows: [{ start: \"09:00\", end: \"12:00\" }, { start: \"12:00\", end: \"13:00\" }]\n",
+            ),
+            &[],
+        );
+    }
+}
