@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::diag::{InterpolationFlaw, NameFlaw, Problem, Scope, join_or};
+use crate::manifest::field::Field;
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -103,7 +104,7 @@ impl fmt::Display for Problem {
             Problem::DuplicateName { name } => {
                 write!(f, "task name `{name}` is used by two tasks")
             }
-            Problem::EmptyName => f.write_str("task `name` must not be empty"),
+            Problem::EmptyName => write!(f, "task `{}` must not be empty", Field::Name),
             Problem::InvalidName { name, flaw } => match flaw {
                 NameFlaw::Control => write!(
                     f,
@@ -132,8 +133,9 @@ impl fmt::Display for Problem {
             Problem::NoTasks { empty_file: false } => f.write_str("the document has no tasks"),
             Problem::UpdateLimit { minutes } => write!(
                 f,
-                "`retry.intervalMinutes` is {minutes}: valid when creating, but above the 120 \
-                 that UpdateAiCallTask accepts"
+                "`{}` is {minutes}: valid when creating, but above the 120 that \
+                 UpdateAiCallTask accepts",
+                Field::RetryIntervalMinutes
             ),
         }
     }

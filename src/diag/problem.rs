@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::diag::{Code, Severity};
+use crate::manifest::field::Field;
 
 /// Where an unknown or missing key was looked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -370,8 +371,8 @@ impl Problem {
             } => (*hint).to_owned(),
             Problem::Type { fix: Some(fix), .. } => fix.clone(),
             Problem::Missing { fields, scope } => match (scope, fields.as_slice()) {
-                (Scope::Task(_), ["name"]) => {
-                    "add `name:`: it is the task's identity in the account".to_owned()
+                (Scope::Task(_), [field]) if *field == Field::Name.key() => {
+                    format!("add `{field}:`: it is the task's identity in the account")
                 }
                 (Scope::Task(_), [field]) => {
                     format!("set `{field}` in the task or under `defaults`")

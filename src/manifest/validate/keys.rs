@@ -1,8 +1,8 @@
 //! Keys: each mapping allows its own, and a key that is not allowed is
 //! reported with the nearest allowed one, or a hint where it belongs.
 
-use crate::diag::{Problem, Scope, suggest};
-use crate::manifest::validate::task::TASK_KEYS;
+use crate::diag::{Problem, Scope, SourceFile, suggest};
+use crate::manifest::field::Field;
 use crate::manifest::validate::{Checker, first_line};
 use crate::manifest::yaml::{Entry, NodeKind};
 
@@ -14,19 +14,45 @@ impl Checker<'_, '_> {
         allowed: &[&'static str],
         scope: &Scope,
     ) -> Option<&'static str> {
-        let text: &str = match entry.key.as_scalar() {
-            Some(scalar) => &scalar.text,
-            None if matches!(entry.key.kind, NodeKind::Invalid) => return None,
-            None => self.file.slice(first_line(entry.key.span, self.file)),
-        };
+        let text = key_text(entry, self.file)?;
         if let Some(key) = allowed.iter().find(|key| **key == text) {
             return Some(key);
         }
+        self.unknown_key(entry, text, allowed, scope);
+        None
+    }
+
+    /// The field an entry sets if it is one of `allowed` (matched by the
+    /// key inside its mapping, e.g. `times` in `retry`); reports it
+    /// otherwise.
+    pub(super) fn field(
+        &mut self,
+        entry: &Entry<'_>,
+        allowed: &[Field],
+        scope: &Scope,
+    ) -> Option<Field> {
+        let text = key_text(entry, self.file)?;
+        if let Some(field) = allowed.iter().find(|field| field.leaf() == text) {
+            return Some(*field);
+        }
+        self.unknown_key(entry, text, &Field::leaves(allowed), scope);
+        None
+    }
+
+    /// Reports a key that is not allowed, with a hint where it belongs or
+    /// the nearest allowed key.
+    fn unknown_key(
+        &mut self,
+        entry: &Entry<'_>,
+        text: &str,
+        allowed: &[&'static str],
+        scope: &Scope,
+    ) {
         let hint = match scope {
-            Scope::TopLevel if TASK_KEYS.contains(&text) => {
+            Scope::TopLevel if Field::TASK.iter().any(|field| field.key() == text) => {
                 Some("task fields go in a task under `tasks:`, or under `defaults:` for every task")
             }
-            Scope::Defaults if text == "name" => {
+            Scope::Defaults if text == Field::Name.key() => {
                 Some("every task names itself: `name` cannot have a default")
             }
             Scope::Task(_) if text == "defaults" || text == "version" => {
@@ -49,7 +75,15 @@ impl Checker<'_, '_> {
                 hint,
             },
         );
-        None
+    }
+}
+
+/// The text of an entry's key; `None` when the key was already reported.
+fn key_text<'e>(entry: &'e Entry<'_>, file: &'e SourceFile) -> Option<&'e str> {
+    match entry.key.as_scalar() {
+        Some(scalar) => Some(&scalar.text),
+        None if matches!(entry.key.kind, NodeKind::Invalid) => None,
+        None => Some(file.slice(first_line(entry.key.span, file))),
     }
 }
 

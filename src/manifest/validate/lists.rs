@@ -2,6 +2,7 @@
 //! exact, no repeats, returned in canonical order.
 
 use crate::diag::{Diagnostic, Expected, Problem, Span, suggest};
+use crate::manifest::field::Field;
 use crate::manifest::model::Weekday;
 use crate::manifest::validate::{Checker, unquote};
 use crate::manifest::yaml::{Node, NodeKind, shown};
@@ -84,7 +85,7 @@ impl Checker<'_, '_> {
     }
 
     pub(super) fn call_days(&mut self, node: &Node<'_>) -> Option<Vec<Weekday>> {
-        self.words(node, "callDays", Weekday::WORDS)
+        self.words(node, Field::CallDays.key(), Weekday::WORDS)
     }
 }
 

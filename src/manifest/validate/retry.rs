@@ -2,35 +2,34 @@
 //! intervals that UpdateAiCallTask would refuse.
 
 use crate::diag::{Expected, Problem, Scope};
+use crate::manifest::field::Field;
 use crate::manifest::model::{Retry, RetryReason};
 use crate::manifest::validate::{Checker, Slot, first_line};
 use crate::manifest::yaml::{Node, NodeKind};
 
-const RETRY_KEYS: &[&str] = &["reasons", "times", "intervalMinutes"];
-
 impl Checker<'_, '_> {
     pub(super) fn retry(&mut self, node: &Node<'_>) -> Option<Retry> {
         let NodeKind::Mapping(entries) = &node.kind else {
-            self.type_error(node, "retry", Expected::Mapping);
+            self.type_error(node, Field::Retry.key(), Expected::Mapping);
             return None;
         };
         let (mut reasons, mut times, mut interval) = (Slot::Absent, Slot::Absent, Slot::Absent);
+        let scope = Scope::Field(Field::Retry.key());
         for entry in entries {
             let value = &entry.value;
-            match self.key(entry, RETRY_KEYS, &Scope::Field("retry")) {
-                Some("reasons") => {
-                    reasons =
-                        Slot::from_option(self.words(value, "retry.reasons", RetryReason::WORDS));
+            match self.field(entry, Field::RETRY, &scope) {
+                Some(field @ Field::RetryReasons) => {
+                    reasons = Slot::from_option(self.words(value, field.key(), RetryReason::WORDS));
                 }
-                Some("times") => {
+                Some(field @ Field::RetryTimes) => {
                     times = Slot::from_option(
-                        self.integer(value, "retry.times", 1, 3, "CallRetryTimes")
+                        self.integer(value, field.key(), 1, 3, "CallRetryTimes")
                             .and_then(|n| u8::try_from(n).ok()),
                     );
                 }
-                Some("intervalMinutes") => {
+                Some(field @ Field::RetryIntervalMinutes) => {
                     let minutes = self
-                        .integer(value, "retry.intervalMinutes", 1, 720, "CallRetryInterval")
+                        .integer(value, field.key(), 1, 720, "CallRetryInterval")
                         .and_then(|n| u16::try_from(n).ok());
                     if let Some(minutes) = minutes
                         && minutes > 120
@@ -44,11 +43,11 @@ impl Checker<'_, '_> {
             }
         }
         let at = first_line(node.span, self.file);
-        let scope = Scope::Field("retry");
         let mut missing = Vec::new();
-        let reasons = self.required(reasons, "reasons", &mut missing);
-        let times = self.required(times, "times", &mut missing);
-        let interval_minutes = self.required(interval, "intervalMinutes", &mut missing);
+        let reasons = self.required(reasons, Field::RetryReasons.leaf(), &mut missing);
+        let times = self.required(times, Field::RetryTimes.leaf(), &mut missing);
+        let interval_minutes =
+            self.required(interval, Field::RetryIntervalMinutes.leaf(), &mut missing);
         self.missing(missing, &scope, at);
         Some(Retry {
             reasons: reasons?,

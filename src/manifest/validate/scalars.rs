@@ -2,6 +2,7 @@
 //! reported with the value exactly as written.
 
 use crate::diag::{Expected, NameFlaw, Problem, Span};
+use crate::manifest::field::Field;
 use crate::manifest::validate::{Checker, first_line};
 use crate::manifest::yaml::{Node, NodeKind, Resolved, Style, describe, shown};
 
@@ -50,7 +51,8 @@ impl Checker<'_, '_> {
     }
 
     /// `agentId` or `virtualNumber`: a non-empty string without padding.
-    pub(super) fn id_field(&mut self, node: &Node<'_>, field: &'static str) -> Option<String> {
+    pub(super) fn id_field(&mut self, node: &Node<'_>, field: Field) -> Option<String> {
+        let field = field.key();
         if let Some(scalar) = node.as_scalar()
             && scalar.style == Style::Plain
             && !scalar.substituted
@@ -90,7 +92,7 @@ impl Checker<'_, '_> {
             self.report(node.span, Problem::EmptyName);
             return None;
         }
-        let name = self.string(node, "name")?;
+        let name = self.string(node, Field::Name.key())?;
         if name.is_empty() {
             self.report(node.span, Problem::EmptyName);
             return None;

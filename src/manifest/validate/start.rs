@@ -2,6 +2,7 @@
 //! date-time that carries its offset and fits the API's milliseconds.
 
 use crate::diag::{Expected, Problem, Scope, suggest};
+use crate::manifest::field::Field;
 use crate::manifest::model::{Scheduled, Start};
 use crate::manifest::validate::{Checker, first_line, unquote};
 use crate::manifest::yaml::{Node, NodeKind, Resolved, describe, shown};
@@ -15,7 +16,8 @@ impl Checker<'_, '_> {
             NodeKind::Mapping(entries) => {
                 let mut at = None;
                 for entry in entries {
-                    if self.key(entry, START_KEYS, &Scope::Field("start")) == Some("at") {
+                    if self.key(entry, START_KEYS, &Scope::Field(Field::Start.key())) == Some("at")
+                    {
                         at = Some(&entry.value);
                     }
                 }
@@ -26,7 +28,7 @@ impl Checker<'_, '_> {
                             first_line(node.span, self.file),
                             Problem::Missing {
                                 fields: vec!["at"],
-                                scope: Scope::Field("start"),
+                                scope: Scope::Field(Field::Start.key()),
                             },
                         );
                         None
@@ -53,7 +55,7 @@ impl Checker<'_, '_> {
                 self.report(
                     node.span,
                     Problem::Type {
-                        field: "start".to_owned(),
+                        field: Field::Start.key().to_owned(),
                         expected: Expected::Start,
                         found: describe(node, self.file),
                         fix: Some(fix),
@@ -62,7 +64,7 @@ impl Checker<'_, '_> {
                 None
             }
             _ => {
-                self.type_error(node, "start", Expected::Start);
+                self.type_error(node, Field::Start.key(), Expected::Start);
                 None
             }
         }

@@ -2,31 +2,10 @@
 //! `defaults`, then the required fields checked after merging.
 
 use crate::diag::{Expected, Problem, Scope, Span};
+use crate::manifest::field::Field;
 use crate::manifest::model::{Origin, Retry, Start, TaskSpec, Weekday, Window};
 use crate::manifest::validate::{Checker, Slot, first_line};
 use crate::manifest::yaml::{Entry, Node, NodeKind};
-
-/// Keys of a task.
-pub(super) const TASK_KEYS: &[&str] = &[
-    "name",
-    "agentId",
-    "virtualNumber",
-    "start",
-    "concurrency",
-    "callDays",
-    "callWindows",
-    "retry",
-];
-/// Keys of `defaults`: a task's, except `name`.
-const DEFAULT_KEYS: &[&str] = &[
-    "agentId",
-    "virtualNumber",
-    "start",
-    "concurrency",
-    "callDays",
-    "callWindows",
-    "retry",
-];
 
 /// A task found in a document, with whatever could be validated.
 #[derive(Debug, Clone)]
@@ -78,16 +57,19 @@ impl Checker<'_, '_> {
             }
         };
         // The name first: every other message about this task uses it.
-        let name_entry = entries
-            .iter()
-            .find(|entry| entry.key.as_scalar().is_some_and(|key| key.text == "name"));
+        let name_entry = entries.iter().find(|entry| {
+            entry
+                .key
+                .as_scalar()
+                .is_some_and(|key| key.text == Field::Name.key())
+        });
         let name = match name_entry {
             Some(entry) => self.name(&entry.value),
             None => {
                 self.report(
                     first_line(node.span, self.file),
                     Problem::Missing {
-                        fields: vec!["name"],
+                        fields: vec![Field::Name.key()],
                         scope: Scope::Task(None),
                     },
                 );
@@ -109,11 +91,16 @@ impl Checker<'_, '_> {
             .as_ref()
             .map_or_else(|| first_line(node.span, self.file), |(_, span)| *span);
         let mut missing = Vec::new();
-        let agent_id = self.required(merged.agent_id, "agentId", &mut missing);
-        let virtual_number = self.required(merged.virtual_number, "virtualNumber", &mut missing);
-        let start = self.required(merged.start, "start", &mut missing);
-        let call_days = self.required(merged.call_days, "callDays", &mut missing);
-        let call_windows = self.required(merged.call_windows, "callWindows", &mut missing);
+        let agent_id = self.required(merged.agent_id, Field::AgentId.key(), &mut missing);
+        let virtual_number = self.required(
+            merged.virtual_number,
+            Field::VirtualNumber.key(),
+            &mut missing,
+        );
+        let start = self.required(merged.start, Field::Start.key(), &mut missing);
+        let call_days = self.required(merged.call_days, Field::CallDays.key(), &mut missing);
+        let call_windows =
+            self.required(merged.call_windows, Field::CallWindows.key(), &mut missing);
         self.missing(missing, &scope, at);
         let concurrency = optional(merged.concurrency);
         let retry = optional(merged.retry);
@@ -159,39 +146,40 @@ impl Checker<'_, '_> {
 
     /// Reads the task fields of a mapping (`defaults` or a task).
     pub(super) fn fields(&mut self, entries: &[Entry<'_>], scope: &Scope) -> Fields {
-        let keys = if *scope == Scope::Defaults {
-            DEFAULT_KEYS
+        let allowed = if *scope == Scope::Defaults {
+            Field::DEFAULTS
         } else {
-            TASK_KEYS
+            Field::TASK
         };
         let mut fields = Fields::default();
         for entry in entries {
-            let Some(key) = self.key(entry, keys, scope) else {
+            let Some(field) = self.field(entry, allowed, scope) else {
                 continue;
             };
             let value = &entry.value;
-            match key {
-                "agentId" => fields.agent_id = Slot::from_option(self.id_field(value, "agentId")),
-                "virtualNumber" => {
-                    fields.virtual_number =
-                        Slot::from_option(self.id_field(value, "virtualNumber"));
+            match field {
+                Field::AgentId => fields.agent_id = Slot::from_option(self.id_field(value, field)),
+                Field::VirtualNumber => {
+                    fields.virtual_number = Slot::from_option(self.id_field(value, field));
                 }
-                "start" => fields.start = Slot::from_option(self.start(value)),
-                "concurrency" => {
+                Field::Start => fields.start = Slot::from_option(self.start(value)),
+                Field::Concurrency => {
                     // `null` says "not managed", overriding a default.
                     fields.concurrency = if value.is_null() {
                         Slot::Set(None)
                     } else {
                         Slot::from_option(
-                            self.integer(value, "concurrency", 1, 500, "TaskCps")
+                            self.integer(value, field.key(), 1, 500, "TaskCps")
                                 .and_then(|n| u32::try_from(n).ok())
                                 .map(Some),
                         )
                     };
                 }
-                "callDays" => fields.call_days = Slot::from_option(self.call_days(value)),
-                "callWindows" => fields.call_windows = Slot::from_option(self.call_windows(value)),
-                "retry" => {
+                Field::CallDays => fields.call_days = Slot::from_option(self.call_days(value)),
+                Field::CallWindows => {
+                    fields.call_windows = Slot::from_option(self.call_windows(value));
+                }
+                Field::Retry => {
                     // `null` says "no redial", overriding a default.
                     fields.retry = if value.is_null() {
                         Slot::Set(None)
@@ -199,8 +187,12 @@ impl Checker<'_, '_> {
                         Slot::from_option(self.retry(value).map(Some))
                     };
                 }
-                // `name` is read by `task` before the other fields.
-                _ => {}
+                // `name` is read by `task` before the other fields; the
+                // fields inside `retry` are not keys of a task.
+                Field::Name
+                | Field::RetryReasons
+                | Field::RetryTimes
+                | Field::RetryIntervalMinutes => {}
             }
         }
         fields

@@ -2,6 +2,7 @@
 //! no two windows overlapping.
 
 use crate::diag::{Diagnostic, Expected, Problem, Scope, Span};
+use crate::manifest::field::Field;
 use crate::manifest::model::{TimeOfDay, Window};
 use crate::manifest::validate::{Checker, Slot, first_line, unquote};
 use crate::manifest::yaml::{Node, NodeKind, Resolved, shown};
@@ -10,7 +11,7 @@ const WINDOW_KEYS: &[&str] = &["start", "end"];
 
 impl Checker<'_, '_> {
     pub(super) fn call_windows(&mut self, node: &Node<'_>) -> Option<Vec<Window>> {
-        let items = self.list(node, "callWindows")?;
+        let items = self.list(node, Field::CallWindows.key())?;
         let mut ok = true;
         let mut windows: Vec<(Window, Span)> = Vec::with_capacity(items.len());
         for item in items {
@@ -48,21 +49,23 @@ impl Checker<'_, '_> {
 
     fn window(&mut self, node: &Node<'_>) -> Option<Window> {
         let NodeKind::Mapping(entries) = &node.kind else {
-            self.type_error(node, "callWindows[]", Expected::Mapping);
+            self.type_error(
+                node,
+                &format!("{}[]", Field::CallWindows),
+                Expected::Mapping,
+            );
             return None;
         };
         let (mut start, mut end) = (Slot::Absent, Slot::Absent);
+        let scope = Scope::Field(Field::CallWindows.key());
         for entry in entries {
-            match self.key(entry, WINDOW_KEYS, &Scope::Field("callWindows")) {
-                Some("start") => {
-                    start = Slot::from_option(self.time(&entry.value, "callWindows.start"))
-                }
-                Some("end") => end = Slot::from_option(self.time(&entry.value, "callWindows.end")),
+            match self.key(entry, WINDOW_KEYS, &scope) {
+                Some(key @ "start") => start = Slot::from_option(self.time(&entry.value, key)),
+                Some(key @ "end") => end = Slot::from_option(self.time(&entry.value, key)),
                 _ => {}
             }
         }
         let at = first_line(node.span, self.file);
-        let scope = Scope::Field("callWindows");
         let mut missing = Vec::new();
         let start = self.required(start, "start", &mut missing);
         let end = self.required(end, "end", &mut missing);
@@ -81,7 +84,9 @@ impl Checker<'_, '_> {
         Some(Window { start, end })
     }
 
-    fn time(&mut self, node: &Node<'_>, field: &str) -> Option<TimeOfDay> {
+    /// The window's `start` or `end` (`key`): a time of day.
+    fn time(&mut self, node: &Node<'_>, key: &str) -> Option<TimeOfDay> {
+        let field = &format!("{}.{key}", Field::CallWindows);
         if let Some(scalar) = node.as_scalar()
             && !scalar.reported
             && scalar.resolve() != Resolved::Str
