@@ -134,7 +134,7 @@ codes! {
     Datetime = "datetime", Validate, [Error], "`start.at` not a usable RFC 3339 date-time";
     /// A time of day that cannot be read.
     TimeFormat = "time-format", Validate, [Error],
-        "a call window time not `HH:MM`/`HH:MM:SS`";
+        "a call window time not `HH:MM`/`HH:MM:SS`, or with a part out of range";
     /// A window that ends before it starts.
     WindowOrder = "window-order", Validate, [Error],
         "a call window that does not end after it starts";

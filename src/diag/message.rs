@@ -3,8 +3,9 @@
 
 use std::fmt;
 
-use crate::diag::{InterpolationFlaw, NameFlaw, Problem, Scope, join_or};
+use crate::diag::{DatetimeFlaw, InterpolationFlaw, NameFlaw, Problem, Scope, join_or};
 use crate::manifest::field::Field;
+use crate::manifest::model::TimeOfDayError;
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -83,14 +84,20 @@ impl fmt::Display for Problem {
                 f,
                 "`start.at` must carry a UTC offset, found `{found}` without one"
             ),
-            Problem::Datetime { found, reason } => {
+            Problem::Datetime { found, flaw } => {
                 write!(
                     f,
-                    "`start.at` is not a usable date-time: `{found}` {reason}"
+                    "`start.at` is not a usable date-time: `{found}` {}",
+                    Reason(*flaw)
                 )
             }
-            Problem::TimeFormat { field, found } => {
-                write!(f, "`{field}` must be a time of day, found `{found}`")
+            Problem::TimeFormat {
+                field,
+                found,
+                flaw: TimeOfDayError::Format,
+            } => write!(f, "`{field}` must be a time of day, found `{found}`"),
+            Problem::TimeFormat { field, flaw, .. } => {
+                write!(f, "`{field}` is not a time of day: {flaw}")
             }
             Problem::WindowOrder { start, end } => {
                 write!(
@@ -137,6 +144,48 @@ impl fmt::Display for Problem {
                  UpdateAiCallTask accepts",
                 Field::RetryIntervalMinutes
             ),
+        }
+    }
+}
+
+/// Why a date-time was rejected, as the end of its message.
+struct Reason(DatetimeFlaw);
+
+/// English month names, January first.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            DatetimeFlaw::Format => f.write_str("is not an RFC 3339 date-time"),
+            DatetimeFlaw::Precision => f.write_str("is more precise than the API's milliseconds"),
+            DatetimeFlaw::BeforeEpoch => f.write_str("is not after 1970"),
+            DatetimeFlaw::NoSuchMonth { month } => {
+                write!(f, "has month `{month:02}`: months run from 01 to 12")
+            }
+            DatetimeFlaw::NoSuchDay { year, month, days } => {
+                let name = usize::try_from(month - 1)
+                    .ok()
+                    .and_then(|index| MONTHS.get(index))
+                    .unwrap_or(&"that month");
+                write!(
+                    f,
+                    "names a day that does not exist: {name} {year} has {days} days"
+                )
+            }
         }
     }
 }

@@ -5,6 +5,7 @@ use std::fmt;
 
 use crate::diag::{Code, Severity};
 use crate::manifest::field::Field;
+use crate::manifest::model::{TimeOfDayError, TimePart};
 
 /// Where an unknown or missing key was looked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -79,6 +80,31 @@ pub enum InterpolationFlaw {
     },
     /// A `${` inside a default value.
     Nested,
+}
+
+/// Why a `start.at` date-time cannot be used (other than a missing offset).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DatetimeFlaw {
+    /// Not an RFC 3339 date-time.
+    Format,
+    /// Finer than the API's milliseconds.
+    Precision,
+    /// Not after the Unix epoch (the API counts milliseconds since it).
+    BeforeEpoch,
+    /// A month other than 01 to 12.
+    NoSuchMonth {
+        /// The month as written.
+        month: u8,
+    },
+    /// A day its month does not have, e.g. February 30.
+    NoSuchDay {
+        /// The year.
+        year: i16,
+        /// The month, 1 to 12.
+        month: i8,
+        /// How many days that month has that year.
+        days: i8,
+    },
 }
 
 /// What is wrong; every variant holds the facts its message is made of.
@@ -222,14 +248,16 @@ pub enum Problem {
         /// The value as written.
         found: String,
         /// Why it was rejected.
-        reason: String,
+        flaw: DatetimeFlaw,
     },
-    /// A time of day not in `HH:MM` or `HH:MM:SS`.
+    /// A time of day not in `HH:MM` or `HH:MM:SS`, or beyond the clock.
     TimeFormat {
         /// The field.
         field: String,
         /// The value as written.
         found: String,
+        /// What is wrong with it.
+        flaw: TimeOfDayError,
     },
     /// A call window that ends before it starts.
     WindowOrder {
@@ -395,13 +423,29 @@ impl Problem {
                 "add the offset the time is meant in, e.g. `{}+08:00` for China Standard Time",
                 found.trim()
             ),
+            // A day or month that does not exist: the message says which,
+            // and the format is right.
+            Problem::Datetime {
+                flaw: DatetimeFlaw::NoSuchMonth { .. } | DatetimeFlaw::NoSuchDay { .. },
+                ..
+            } => return None,
             Problem::Datetime { .. } => {
                 "write an RFC 3339 date-time with an offset, e.g. `2030-01-07T09:00:00+08:00`"
                     .to_owned()
             }
-            Problem::TimeFormat { .. } => {
-                "write `HH:MM` or `HH:MM:SS` with two digits each, e.g. `09:00`".to_owned()
-            }
+            Problem::TimeFormat {
+                flaw: TimeOfDayError::Format,
+                ..
+            } => "write `HH:MM` or `HH:MM:SS` with two digits each, e.g. `09:00`".to_owned(),
+            // `24:00` is the usual way of saying "until the end of the day".
+            Problem::TimeFormat {
+                flaw:
+                    TimeOfDayError::OutOfRange {
+                        part: TimePart::Hour,
+                        value: 24,
+                    },
+                ..
+            } => "for the end of the day write `23:59:59`".to_owned(),
             // `HH:MM:SS` strings compare like the times they are.
             Problem::WindowOrder { start, end } if end < start => {
                 "a window cannot cross midnight: split it into two windows".to_owned()

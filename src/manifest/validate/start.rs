@@ -1,7 +1,7 @@
 //! `start`: the word `immediate`, or `{ at: ... }` with an RFC 3339
 //! date-time that carries its offset and fits the API's milliseconds.
 
-use crate::diag::{Expected, Problem, Scope, suggest};
+use crate::diag::{DatetimeFlaw, Expected, Problem, Scope, suggest};
 use crate::manifest::field::Field;
 use crate::manifest::model::{Scheduled, Start};
 use crate::manifest::validate::{Checker, first_line, unquote};
@@ -83,7 +83,7 @@ impl Checker<'_, '_> {
                     node.span,
                     Problem::Datetime {
                         found: written,
-                        reason: "is more precise than the API's milliseconds".to_owned(),
+                        flaw: DatetimeFlaw::Precision,
                     },
                 );
                 None
@@ -93,7 +93,7 @@ impl Checker<'_, '_> {
                     node.span,
                     Problem::Datetime {
                         found: written,
-                        reason: "is not after 1970".to_owned(),
+                        flaw: DatetimeFlaw::BeforeEpoch,
                     },
                 );
                 None
@@ -109,7 +109,7 @@ impl Checker<'_, '_> {
                     node.span,
                     Problem::Datetime {
                         found: written,
-                        reason: "is not an RFC 3339 date-time".to_owned(),
+                        flaw: calendar_flaw(&text).unwrap_or(DatetimeFlaw::Format),
                     },
                 );
                 None
@@ -118,9 +118,37 @@ impl Checker<'_, '_> {
     }
 }
 
+/// A date that is shaped right (`YYYY-MM-DD` then `T`, `t` or a space)
+/// but does not exist: jiff only says it cannot parse it, and "not an RFC
+/// 3339 date-time" would send the user looking for a format mistake.
+fn calendar_flaw(text: &str) -> Option<DatetimeFlaw> {
+    let bytes = text.as_bytes();
+    let shaped = bytes.len() > 10
+        && bytes.get(4) == Some(&b'-')
+        && bytes.get(7) == Some(&b'-')
+        && matches!(bytes.get(10), Some(b'T' | b't' | b' '));
+    if !shaped {
+        return None;
+    }
+    let number = |range: std::ops::Range<usize>| {
+        text.get(range)
+            .filter(|digits| digits.bytes().all(|b| b.is_ascii_digit()))?
+            .parse::<i16>()
+            .ok()
+    };
+    let (year, month, day) = (number(0..4)?, number(5..7)?, number(8..10)?);
+    if !(1..=12).contains(&month) {
+        let month = u8::try_from(month).ok()?;
+        return Some(DatetimeFlaw::NoSuchMonth { month });
+    }
+    let month = i8::try_from(month).ok()?;
+    let days = jiff::civil::Date::new(year, month, 1).ok()?.days_in_month();
+    (day < 1 || day > i16::from(days)).then_some(DatetimeFlaw::NoSuchDay { year, month, days })
+}
+
 #[cfg(test)]
 mod tests {
-    use crate::manifest::validate::testing::{problems, task};
+    use crate::manifest::validate::testing::{load, problems, task};
 
     #[test]
     fn start_times_need_an_offset_and_a_real_date() {
@@ -135,6 +163,50 @@ mod tests {
         problems(&task("    start: { at: 2030-01-01T09:00:00Z }\n"), &[]);
         problems(&task("    start: later\n"), &[("type", 10, 12, 5)]);
         problems(&task("    start: {}\n"), &[("missing", 10, 12, 2)]);
+    }
+
+    /// Issue 6: a date that does not exist says so, instead of "not an
+    /// RFC 3339 date-time".
+    #[test]
+    fn a_day_or_month_that_does_not_exist_is_named() {
+        let message = |at: &str| {
+            let text = task(&format!("    start: {{ at: \"{at}\" }}\n"));
+            problems(&text, &[("datetime", 10, 18, at.len() + 2)]);
+            let loaded = load(&text);
+            (
+                loaded.diagnostics[0].message(),
+                loaded.diagnostics[0].problem.help(),
+            )
+        };
+        assert_eq!(
+            message("2030-02-30T09:00:00+08:00"),
+            (
+                "`start.at` is not a usable date-time: `2030-02-30T09:00:00+08:00` names a day \
+                 that does not exist: February 2030 has 28 days"
+                    .to_owned(),
+                None
+            )
+        );
+        assert!(
+            message("2032-02-30T09:00:00Z")
+                .0
+                .ends_with("February 2032 has 29 days")
+        );
+        assert!(
+            message("2030-04-31 09:00:00+08:00")
+                .0
+                .ends_with("April 2030 has 30 days")
+        );
+        assert!(
+            message("2030-13-01T09:00:00+08:00")
+                .0
+                .ends_with("has month `13`: months run from 01 to 12")
+        );
+        // A date that exists with something else wrong is still a format
+        // problem, with the format's help.
+        let (text, help) = message("2030-02-28T25:00:00+08:00");
+        assert!(text.ends_with("is not an RFC 3339 date-time"), "{text}");
+        assert!(help.is_some_and(|help| help.contains("RFC 3339")));
     }
 
     #[test]

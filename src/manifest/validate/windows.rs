@@ -3,7 +3,7 @@
 
 use crate::diag::{Diagnostic, Expected, Problem, Scope, Span};
 use crate::manifest::field::Field;
-use crate::manifest::model::{TimeOfDay, Window};
+use crate::manifest::model::{TimeOfDay, TimeOfDayError, Window};
 use crate::manifest::validate::{Checker, Slot, first_line, unquote};
 use crate::manifest::yaml::{Node, NodeKind, Resolved, shown};
 
@@ -98,6 +98,7 @@ impl Checker<'_, '_> {
                 Problem::TimeFormat {
                     field: field.to_owned(),
                     found: shown(node, scalar, self.file),
+                    flaw: TimeOfDayError::Format,
                 },
             );
             return None;
@@ -105,7 +106,7 @@ impl Checker<'_, '_> {
         let text = self.string(node, field)?;
         match text.parse::<TimeOfDay>() {
             Ok(time) => Some(time),
-            Err(()) => {
+            Err(flaw) => {
                 let found = match node.as_scalar() {
                     Some(scalar) => unquote(&shown(node, scalar, self.file)),
                     None => text.to_owned(),
@@ -115,6 +116,7 @@ impl Checker<'_, '_> {
                     Problem::TimeFormat {
                         field: field.to_owned(),
                         found,
+                        flaw,
                     },
                 );
                 None
@@ -125,7 +127,7 @@ impl Checker<'_, '_> {
 
 #[cfg(test)]
 mod tests {
-    use crate::manifest::validate::testing::{problems, task};
+    use crate::manifest::validate::testing::{load, problems, task};
 
     #[test]
     fn call_windows_are_well_formed_ordered_and_disjoint() {
@@ -149,6 +151,60 @@ mod tests {
                 "    callWindows: [{ start: \"09:00\", end: \"12:00\" }, { start: \"12:00\", end: \"13:00\" }]\n",
             ),
             &[],
+        );
+    }
+
+    /// Issue 6: a time of day with the right shape but a part beyond the
+    /// clock names the part and its range, instead of "two digits each".
+    #[test]
+    fn a_time_of_day_out_of_range_names_the_part() {
+        let text = task(
+            "    callWindows:\n      - { start: \"09:00\", end: \"25:00\" }\n      - { start: \"12:61\", end: \"13:00:75\" }\n      - { start: \"9:00\", end: \"24:00\" }\n",
+        );
+        problems(
+            &text,
+            &[
+                ("time-format", 11, 32, 7),
+                ("time-format", 12, 18, 7),
+                ("time-format", 12, 32, 10),
+                ("time-format", 13, 18, 6),
+                ("time-format", 13, 31, 7),
+            ],
+        );
+        let loaded = load(&text);
+        let said: Vec<(String, Option<String>)> = loaded
+            .diagnostics
+            .iter()
+            .map(|d| (d.message(), d.problem.help()))
+            .collect();
+        let said: Vec<(&str, Option<&str>)> = said
+            .iter()
+            .map(|(message, help)| (message.as_str(), help.as_deref()))
+            .collect();
+        assert_eq!(
+            said,
+            [
+                (
+                    "`callWindows.end` is not a time of day: hour `25` is out of range: 00 to 23",
+                    None
+                ),
+                (
+                    "`callWindows.start` is not a time of day: minute `61` is out of range: 00 to 59",
+                    None
+                ),
+                (
+                    "`callWindows.end` is not a time of day: second `75` is out of range: 00 to 59",
+                    None
+                ),
+                (
+                    "`callWindows.start` must be a time of day, found `9:00`",
+                    Some("write `HH:MM` or `HH:MM:SS` with two digits each, e.g. `09:00`")
+                ),
+                (
+                    "`callWindows.end` is not a time of day: hour `24` is out of range: 00 to 23",
+                    Some("for the end of the day write `23:59:59`")
+                ),
+            ]
         );
     }
 }
