@@ -8,6 +8,17 @@ use crate::manifest::yaml::{Node, NodeKind, Resolved, Style, describe, shown};
 
 impl Checker<'_, '_> {
     pub(super) fn type_error(&mut self, node: &Node<'_>, field: &str, expected: Expected) {
+        self.type_error_with_fix(node, field, expected, None);
+    }
+
+    /// A value of the wrong type, with a concrete fix when there is one.
+    pub(super) fn type_error_with_fix(
+        &mut self,
+        node: &Node<'_>,
+        field: &str,
+        expected: Expected,
+        fix: Option<String>,
+    ) {
         if matches!(node.kind, NodeKind::Invalid) || node.as_scalar().is_some_and(|s| s.reported) {
             return;
         }
@@ -18,7 +29,7 @@ impl Checker<'_, '_> {
                 field: field.to_owned(),
                 expected,
                 found,
-                fix: None,
+                fix,
             },
         );
     }
