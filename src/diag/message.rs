@@ -11,6 +11,7 @@ impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Problem::Syntax { message } => write!(f, "invalid YAML: {message}"),
+            Problem::TabIndentation => f.write_str("invalid YAML: a tab in the indentation"),
             Problem::Read { message } => write!(f, "cannot read the file: {message}"),
             Problem::Encoding => f.write_str("the file is not valid UTF-8"),
             Problem::TooLarge { size, limit } => write!(

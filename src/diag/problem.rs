@@ -115,6 +115,8 @@ pub enum Problem {
         /// The parser's description.
         message: String,
     },
+    /// A tab where YAML wants spaces: in the indentation of a line.
+    TabIndentation,
     /// The file cannot be read.
     Read {
         /// The operating system's description.
@@ -318,7 +320,7 @@ impl Problem {
     /// The stable code, from the registry.
     pub fn code(&self) -> Code {
         match self {
-            Problem::Syntax { .. } => Code::Syntax,
+            Problem::Syntax { .. } | Problem::TabIndentation => Code::Syntax,
             Problem::Read { .. } => Code::Read,
             Problem::Encoding => Code::Encoding,
             Problem::TooLarge { .. } => Code::TooLarge,
@@ -478,6 +480,7 @@ impl Problem {
             Problem::UpdateLimit { .. } => {
                 "a task created with more than 120 could never be updated later".to_owned()
             }
+            Problem::TabIndentation => "YAML forbids tabs for indentation: use spaces".to_owned(),
             Problem::AliasLimit { .. } | Problem::TooDeep { .. } => {
                 "manifests this large are not supported; split the file".to_owned()
             }

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use granit_parser::{Event, ScalarStyle, ScanError, StructureStyle, Tag};
+use granit_parser::{ErrorKind, Event, ScalarStyle, ScanError, StructureStyle, Tag};
 
 use crate::diag::{Diagnostic, FileId, Problem, SourceFile, Span};
 use crate::manifest::yaml::{
@@ -89,12 +89,22 @@ impl<'a> Builder<'a, '_> {
             .and_then(|rest| rest.chars().next())
             .map_or(0, char::len_utf8);
         let span = self.file.span(offset, len);
-        self.report(
-            span,
-            Problem::Syntax {
-                message: error.kind().to_string(),
-            },
-        );
+        let tab = match error.kind() {
+            ErrorKind::TabInBlockIndentation
+            | ErrorKind::TabInIndentation
+            | ErrorKind::TabInPlainScalar
+            | ErrorKind::TabAtBlockScalarStart => indenting_tab(self.file.text(), offset),
+            _ => None,
+        };
+        match tab {
+            Some(tab) => self.report(self.file.span(tab, 1), Problem::TabIndentation),
+            None => self.report(
+                span,
+                Problem::Syntax {
+                    message: error.kind().to_string(),
+                },
+            ),
+        }
         self.stack.clear();
         let (index, start) = self
             .current
@@ -412,6 +422,28 @@ impl<'a> Builder<'a, '_> {
         }
         out
     }
+}
+
+/// The tab that indents a line with content, at or after the line of
+/// `offset`. granit-parser marks a tab in indentation at the start of the
+/// scalar the tabbed line continues, or just after the blanks, or at a
+/// block scalar's header; the fix is at the tab itself.
+fn indenting_tab(text: &str, offset: usize) -> Option<usize> {
+    let line_start = text.get(..offset)?.rfind('\n').map_or(0, |i| i + 1);
+    let mut start = line_start;
+    for line in text.get(line_start..)?.split_inclusive('\n') {
+        let content = line.trim_start_matches([' ', '\t']);
+        let blanks = line.len() - content.len();
+        let content = content.trim_end();
+        if !content.is_empty()
+            && !content.starts_with('#')
+            && let Some(tab) = line.get(..blanks).and_then(|blanks| blanks.find('\t'))
+        {
+            return Some(start + tab);
+        }
+        start += line.len();
+    }
+    None
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

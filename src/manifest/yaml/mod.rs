@@ -208,4 +208,39 @@ mod tests {
         let (_, out) = parse_text(&text);
         assert_eq!(out[0].code(), "syntax");
     }
+
+    /// Issue 6: a tab in indentation is reported at the tab, not at the
+    /// scalar before it (granit-parser's mark), with the fix.
+    #[test]
+    fn a_tab_in_indentation_is_reported_on_its_own_line_and_column() {
+        let positions = |text: &str| {
+            let (_, out) = parse_text(text);
+            let spans: Vec<(u32, u32, usize)> = out
+                .iter()
+                .map(|d| d.span.map_or((0, 0, 0), |s| (s.line, s.column, s.len)))
+                .collect();
+            (codes(&out), spans, out)
+        };
+        // After a plain scalar, the parser points at the scalar `a`.
+        let (codes, spans, out) = positions("tasks:\n  - name: a\n\tagentId: \"1\"\n");
+        assert_eq!(codes, [("syntax", 3, 1)]);
+        assert_eq!(spans, [(3, 1, 1)]);
+        assert_eq!(out[0].message(), "invalid YAML: a tab in the indentation");
+        assert_eq!(
+            out[0].problem.help().as_deref(),
+            Some("YAML forbids tabs for indentation: use spaces")
+        );
+        // In a block sequence, the parser points after the blanks; spaces
+        // before the tab keep its column; a block scalar's content too.
+        let (codes, ..) = positions("days:\n\t- MONDAY\n");
+        assert_eq!(codes, [("syntax", 2, 1)]);
+        let (codes, ..) = positions("a:\n  b: 1\n  \tc: 2\n");
+        assert_eq!(codes, [("syntax", 3, 3)]);
+        let (codes, ..) = positions("a: |\n\tx\n");
+        assert_eq!(codes, [("syntax", 2, 1)]);
+        // Tabs that are not indentation stay what they were.
+        let (documents, out) = parse_text("a:\tb\n# \tcomment\n");
+        assert!(out.is_empty(), "{out:?}");
+        assert!(documents[0].root.is_some());
+    }
 }
