@@ -202,7 +202,7 @@ mod tests {
         expand(text, &env).map_err(|flaws| {
             flaws
                 .iter()
-                .map(|f| (f.offset, f.len, f.problem.code()))
+                .map(|f| (f.offset, f.len, f.problem.code().as_str()))
                 .collect()
         })
     }

@@ -18,5 +18,6 @@ pub mod yaml;
 
 pub use load::{Loaded, ManifestError, load, load_texts};
 pub use model::{
-    Origin, Retry, RetryReason, Scheduled, Start, TaskSpec, TimeOfDay, Weekday, Window,
+    Origin, Retry, RetryReason, Scheduled, Start, TaskSpec, TimeOfDay, TimeOfDayError, TimePart,
+    Weekday, Window,
 };

@@ -89,9 +89,58 @@ impl fmt::Display for Window {
 }
 
 /// A time of day, in seconds since midnight (0 to 86 399). Written and
-/// serialised `HH:MM:SS`; read from `HH:MM` or `HH:MM:SS`.
+/// serialised `HH:MM:SS`; read from `HH:MM` or `HH:MM:SS` by its
+/// [`FromStr`], the one reader of a time of day (manifests and the
+/// account's `CallTime` alike).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub struct TimeOfDay(u32);
+
+/// Why a text is not a time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+pub enum TimeOfDayError {
+    /// Not `HH:MM` or `HH:MM:SS` with two digits each.
+    #[error("not `HH:MM` or `HH:MM:SS` with two digits each")]
+    Format,
+    /// The shape is right, but one part is beyond the clock.
+    #[error("{part} `{value:02}` is out of range: 00 to {max}", max = .part.max())]
+    OutOfRange {
+        /// The part that is out of range.
+        part: TimePart,
+        /// Its value (two digits as written, so `{value:02}` shows it).
+        value: u32,
+    },
+}
+
+/// A part of a time of day.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TimePart {
+    /// `HH`.
+    Hour,
+    /// `MM`.
+    Minute,
+    /// `SS`.
+    Second,
+}
+
+impl TimePart {
+    /// The largest value the part takes, as written: `23` or `59`.
+    pub fn max(self) -> &'static str {
+        match self {
+            TimePart::Hour => "23",
+            TimePart::Minute | TimePart::Second => "59",
+        }
+    }
+}
+
+impl fmt::Display for TimePart {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            TimePart::Hour => "hour",
+            TimePart::Minute => "minute",
+            TimePart::Second => "second",
+        })
+    }
+}
 
 impl serde::Serialize for TimeOfDay {
     fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
@@ -102,7 +151,7 @@ impl serde::Serialize for TimeOfDay {
 impl<'de> serde::Deserialize<'de> for TimeOfDay {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<TimeOfDay, D::Error> {
         let text = <std::borrow::Cow<'de, str>>::deserialize(deserializer)?;
-        text.parse().map_err(|()| {
+        text.parse().map_err(|_: TimeOfDayError| {
             serde::de::Error::invalid_value(serde::de::Unexpected::Str(&text), &"a time `HH:MM:SS`")
         })
     }
@@ -143,24 +192,37 @@ impl fmt::Display for TimeOfDay {
 }
 
 impl FromStr for TimeOfDay {
-    type Err = ();
+    type Err = TimeOfDayError;
 
-    /// `HH:MM` or `HH:MM:SS`, two digits each.
-    fn from_str(text: &str) -> Result<TimeOfDay, ()> {
-        let parts: Vec<&str> = text.split(':').collect();
-        if !(2..=3).contains(&parts.len())
-            || parts
-                .iter()
-                .any(|part| part.len() != 2 || !part.bytes().all(|b| b.is_ascii_digit()))
-        {
-            return Err(());
+    /// `HH:MM` or `HH:MM:SS`, two digits each; the error names the part
+    /// that is out of range when the shape is right.
+    fn from_str(text: &str) -> Result<TimeOfDay, TimeOfDayError> {
+        let mut values = [0; 3];
+        let mut count = 0;
+        for part in text.split(':') {
+            let digits = part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit());
+            let slot = values.get_mut(count).ok_or(TimeOfDayError::Format)?;
+            *slot = part
+                .parse()
+                .ok()
+                .filter(|_| digits)
+                .ok_or(TimeOfDayError::Format)?;
+            count += 1;
         }
-        let number = |i: usize| parts.get(i).map_or(Ok(0), |part| part.parse::<u32>());
-        let (h, m, s) = (number(0), number(1), number(2));
-        match (h, m, s) {
-            (Ok(h), Ok(m), Ok(s)) => TimeOfDay::new(h, m, s).ok_or(()),
-            _ => Err(()),
+        if count < 2 {
+            return Err(TimeOfDayError::Format);
         }
+        let [hours, minutes, seconds] = values;
+        for (part, value, limit) in [
+            (TimePart::Hour, hours, 24),
+            (TimePart::Minute, minutes, 60),
+            (TimePart::Second, seconds, 60),
+        ] {
+            if value >= limit {
+                return Err(TimeOfDayError::OutOfRange { part, value });
+            }
+        }
+        TimeOfDay::new(hours, minutes, seconds).ok_or(TimeOfDayError::Format)
     }
 }
 
@@ -292,6 +354,31 @@ mod tests {
         ] {
             assert!(bad.parse::<TimeOfDay>().is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn a_time_of_day_out_of_range_names_its_part() {
+        let error = |text: &str| text.parse::<TimeOfDay>().unwrap_err();
+        let out_of_range = |part, value| TimeOfDayError::OutOfRange { part, value };
+        assert_eq!(error("25:00"), out_of_range(TimePart::Hour, 25));
+        assert_eq!(error("12:60"), out_of_range(TimePart::Minute, 60));
+        assert_eq!(error("12:00:75"), out_of_range(TimePart::Second, 75));
+        assert_eq!(
+            error("25:00").to_string(),
+            "hour `25` is out of range: 00 to 23"
+        );
+        assert_eq!(
+            error("07:99").to_string(),
+            "minute `99` is out of range: 00 to 59"
+        );
+        // A malformed shape is a format error, even with a large number.
+        for bad in ["9:00", "12", "12:00:00:00", "ab:cd", "+1:00", "99:9", ""] {
+            assert_eq!(error(bad), TimeOfDayError::Format, "{bad}");
+        }
+        assert_eq!(
+            "00:00:00".parse::<TimeOfDay>().map(TimeOfDay::seconds),
+            Ok(0)
+        );
     }
 
     #[test]

@@ -5,9 +5,10 @@
 //! it): aicall never deserializes into them — `validate` reads the YAML
 //! tree itself, to report every problem with its position. Their doc
 //! comments are the schema's descriptions; keep them in step with
-//! `docs/manifest.md` and `validate.rs`. `aicall schema` prints the
-//! result, and a test fails when `schemas/aicall-manifest.schema.json`
-//! differs from it.
+//! `docs/manifest.md` and `validate/`. Their property names must be the
+//! keys of the field table (`field.rs`), which a test below checks.
+//! `aicall schema` prints the result, and a test fails when
+//! `schemas/aicall-manifest.schema.json` differs from it.
 //!
 //! The schema describes values as written. A `${VAR}` where a number, a
 //! day or a time of day is expected is fine for `aicall validate` (it
@@ -206,4 +207,46 @@ pub fn manifest_schema_text() -> String {
     let mut text = serde_json::to_string_pretty(&manifest_schema()).unwrap_or_default();
     text.push('\n');
     text
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::manifest::field::Field;
+
+    /// The property names of one definition of the schema, sorted.
+    fn properties(definition: &str) -> Vec<String> {
+        let schema = manifest_schema();
+        let properties = schema["definitions"][definition]["properties"]
+            .as_object()
+            .unwrap_or_else(|| panic!("no properties in definition {definition}"));
+        let mut names: Vec<String> = properties.keys().cloned().collect();
+        names.sort();
+        names
+    }
+
+    fn sorted(names: impl IntoIterator<Item = &'static str>) -> Vec<String> {
+        let mut names: Vec<String> = names.into_iter().map(str::to_owned).collect();
+        names.sort();
+        names
+    }
+
+    /// The schema's types spell the keys again (as serde renames): they
+    /// must be exactly the field table's, or editors would offer keys that
+    /// `validate` rejects.
+    #[test]
+    fn the_schema_names_exactly_the_fields_of_the_table() {
+        assert_eq!(
+            properties("Task"),
+            sorted(Field::TASK.iter().map(|field| field.key()))
+        );
+        assert_eq!(
+            properties("TaskFields"),
+            sorted(Field::DEFAULTS.iter().map(|field| field.key()))
+        );
+        assert_eq!(
+            properties("RetryField"),
+            sorted(Field::leaves(Field::RETRY))
+        );
+    }
 }

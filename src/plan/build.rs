@@ -9,6 +9,8 @@ use std::collections::HashMap;
 
 use jiff::Timestamp;
 
+use crate::diag::Code;
+
 use super::diff;
 use super::model::{
     Action, DesiredTask, FORMAT_VERSION, ObservedTask, Plan, Start, Step, Summary, Target,
@@ -60,10 +62,10 @@ pub enum PlanError {
 
 impl PlanError {
     /// The error's code, from the same registry as manifest diagnostics.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            PlanError::DuplicateName { .. } => "duplicate-in-account",
-            PlanError::StartInPast { .. } => "start-in-past",
+            PlanError::DuplicateName { .. } => Code::DuplicateInAccount,
+            PlanError::StartInPast { .. } => Code::StartInPast,
         }
     }
 
@@ -228,7 +230,7 @@ mod tests {
             observed(&desired[0], "118700000000000003"),
         ];
         let errors = build(inputs(&desired, &observed, 2)).expect_err("ambiguous");
-        assert_eq!(errors[0].code(), "duplicate-in-account");
+        assert_eq!(errors[0].code(), Code::DuplicateInAccount);
         assert_eq!(
             errors[0].to_string(),
             "the account holds 2 tasks named `a` (IDs 118700000000000003, 118700000000000009): \
@@ -251,7 +253,7 @@ mod tests {
         let mut inputs = inputs(std::slice::from_ref(&task), &[], 0);
         inputs.now = "2026-11-24T08:00:00.123456789Z".parse().expect("ts");
         let errors = build(inputs).expect_err("past");
-        assert_eq!(errors[0].code(), "start-in-past");
+        assert_eq!(errors[0].code(), Code::StartInPast);
         assert_eq!(
             errors[0].to_string(),
             "task `late` would start at 2026-11-01T09:00:00+08:00, which is already past \

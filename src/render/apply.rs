@@ -4,10 +4,9 @@
 
 use std::path::Path;
 
-use super::diagnostics::count;
-use super::text::plural;
 use crate::apply::{Outcome, Report, StepError};
 use crate::chain;
+use crate::diag::{count, plural};
 use crate::plan::saved::Staleness;
 
 use super::style::{Paint, Style};

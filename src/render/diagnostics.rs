@@ -15,6 +15,10 @@ use unicode_width::UnicodeWidthChar as _;
 use crate::diag::{Diagnostic, FileId, Severity, Sources, Span};
 use crate::render::style::{Paint, Style};
 
+/// "1 file", "2 files": the one pluralising helper, [`crate::diag::count`],
+/// also reachable here, where the commands have always taken it from.
+pub use crate::diag::count;
+
 const TAB_STOP: usize = 4;
 
 /// Every diagnostic as text, each followed by a blank line.
@@ -45,15 +49,6 @@ pub fn summary(diagnostics: &[Diagnostic], style: Style) -> Option<String> {
         count(diagnostics.len(), "problem"),
         count(files.len(), "file")
     ))
-}
-
-/// "1 file", "2 files".
-pub fn count(n: usize, noun: &str) -> String {
-    if n == 1 {
-        format!("{n} {noun}")
-    } else {
-        format!("{n} {noun}s")
-    }
 }
 
 /// A JSON array of diagnostics, for editors and CI annotations.

@@ -6,20 +6,13 @@ use std::fmt::Write as _;
 use crate::plan::build::PlanError;
 
 use super::style::{Paint, Style};
-use super::text::{location, plural};
+use super::text::location;
+use crate::diag::plural;
 
 /// Every plan error, then the closing line.
 pub fn render(errors: &[PlanError], style: Style) -> String {
     let mut out = String::new();
     for error in errors {
-        let help = match error {
-            PlanError::DuplicateName { .. } => {
-                "rename all but one of them in the console; aicall cannot tell which one the manifest means"
-            }
-            PlanError::StartInPast { .. } => {
-                "move `start.at` into the future, or use `start: immediate`"
-            }
-        };
         let _ = writeln!(
             out,
             "{}: {error}",
@@ -33,7 +26,10 @@ pub fn render(errors: &[PlanError], style: Style) -> String {
                 location(place)
             );
         }
-        let _ = writeln!(out, "  {} {help}\n", style.paint(Paint::Help, "= help:"));
+        if let Some(help) = error.code().help() {
+            let _ = writeln!(out, "  {} {help}", style.paint(Paint::Help, "= help:"));
+        }
+        out.push('\n');
     }
     let _ = writeln!(
         out,

@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 use unicode_width::UnicodeWidthStr as _;
 
+use crate::diag::plural;
 use crate::manifest::field::Field;
 use crate::plan::model::{Action, Plan, Source, TaskEntry, TaskStatus};
 
@@ -356,10 +357,6 @@ fn unmanaged(out: &mut String, plan: &Plan, style: Style) {
         }
         None => {}
     }
-}
-
-pub(crate) fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
-    if n == 1 { one } else { many }
 }
 
 #[cfg(test)]

@@ -1,0 +1,192 @@
+//! The one-line message of each [`Problem`]: lowercase, no final full
+//! stop, names and values in backticks, the value as written.
+
+use std::fmt;
+
+use crate::diag::{DatetimeFlaw, InterpolationFlaw, NameFlaw, Problem, Scope, join_or};
+use crate::manifest::field::Field;
+use crate::manifest::model::TimeOfDayError;
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Problem::Syntax { message } => write!(f, "invalid YAML: {message}"),
+            Problem::TabIndentation => f.write_str("invalid YAML: a tab in the indentation"),
+            Problem::Read { message } => write!(f, "cannot read the file: {message}"),
+            Problem::Encoding => f.write_str("the file is not valid UTF-8"),
+            Problem::TooLarge { size, limit } => write!(
+                f,
+                "the file is {size} bytes; aicall reads manifests up to {limit} bytes"
+            ),
+            Problem::AliasLimit { limit } => write!(
+                f,
+                "aliases expand to more than {limit} nodes (a \"billion laughs\" file?)"
+            ),
+            Problem::TooDeep { limit } => {
+                write!(f, "collections nest deeper than {limit} levels")
+            }
+            Problem::RecursiveAlias { name } => {
+                write!(f, "alias `*{name}` refers to a collection that contains it")
+            }
+            Problem::Tag { tag } => write!(f, "unsupported tag `{tag}`"),
+            Problem::DuplicateKey { key } => write!(f, "duplicate key `{key}`"),
+            Problem::UnknownKey { key, scope, .. } => write!(f, "unknown key `{key}` {scope}"),
+            Problem::Type {
+                field,
+                expected,
+                found,
+                ..
+            } => write!(f, "`{field}` must be {expected}, found {found}"),
+            Problem::NotManifest { found } => write!(
+                f,
+                "a manifest must be a mapping with `version` and `tasks`, found {found}"
+            ),
+            Problem::Missing { fields, scope } => {
+                let fields = join_or(fields.iter().map(|field| format!("`{field}`")));
+                match scope {
+                    Scope::TopLevel => write!(f, "the document has no {fields}"),
+                    Scope::Task(Some(name)) => write!(f, "task `{name}` has no {fields}"),
+                    Scope::Task(None) => write!(f, "a task has no {fields}"),
+                    Scope::Defaults => write!(f, "`defaults` has no {fields}"),
+                    Scope::Field(parent) => write!(f, "`{parent}` has no {fields}"),
+                }
+            }
+            Problem::Range {
+                field,
+                min,
+                max,
+                found,
+                ..
+            } => write!(
+                f,
+                "`{field}` must be between {min} and {max}, found {found}"
+            ),
+            Problem::Enum {
+                field,
+                found,
+                allowed,
+                ..
+            } => write!(
+                f,
+                "`{field}` must be {}, found `{found}`",
+                join_or(allowed.iter().map(|word| format!("`{word}`")))
+            ),
+            Problem::DuplicateItem { field, value } => {
+                write!(f, "`{field}` lists `{value}` twice")
+            }
+            Problem::Empty { field } => write!(f, "`{field}` must not be empty"),
+            Problem::UnquotedId { field, .. } => {
+                write!(f, "`{field}` must be a quoted string, found a number")
+            }
+            Problem::PaddedId { field, value } => {
+                write!(f, "`{field}` has white space around it: `{value}`")
+            }
+            Problem::NaiveDatetime { found } => write!(
+                f,
+                "`start.at` must carry a UTC offset, found `{found}` without one"
+            ),
+            Problem::Datetime { found, flaw } => {
+                write!(
+                    f,
+                    "`start.at` is not a usable date-time: `{found}` {}",
+                    Reason(*flaw)
+                )
+            }
+            Problem::TimeFormat {
+                field,
+                found,
+                flaw: TimeOfDayError::Format,
+            } => write!(f, "`{field}` must be a time of day, found `{found}`"),
+            Problem::TimeFormat { field, flaw, .. } => {
+                write!(f, "`{field}` is not a time of day: {flaw}")
+            }
+            Problem::WindowOrder { start, end } => {
+                write!(
+                    f,
+                    "call window `{start}-{end}` does not end after it starts"
+                )
+            }
+            Problem::WindowOverlap { window, other } => {
+                write!(f, "call window `{window}` overlaps `{other}`")
+            }
+            Problem::DuplicateName { name } => {
+                write!(f, "task name `{name}` is used by two tasks")
+            }
+            Problem::EmptyName => write!(f, "task `{}` must not be empty", Field::Name),
+            Problem::InvalidName { name, flaw } => match flaw {
+                NameFlaw::Control => write!(
+                    f,
+                    "task name {name:?} contains a line break or control character"
+                ),
+                NameFlaw::Padded => {
+                    write!(f, "task name `{name}` starts or ends with white space")
+                }
+            },
+            Problem::UnsetVariable { name } => {
+                write!(f, "environment variable `{name}` is not set")
+            }
+            Problem::Interpolation { flaw } => match flaw {
+                InterpolationFlaw::Unterminated => f.write_str("`${` is never closed with `}`"),
+                InterpolationFlaw::BadName { text } => {
+                    write!(f, "`${{{text}}}` does not name an environment variable")
+                }
+                InterpolationFlaw::Nested => {
+                    f.write_str("a default value cannot contain another `${`")
+                }
+            },
+            Problem::Version { found } => {
+                write!(f, "unsupported manifest `version` `{found}`")
+            }
+            Problem::NoTasks { empty_file: true } => f.write_str("the file holds no manifest"),
+            Problem::NoTasks { empty_file: false } => f.write_str("the document has no tasks"),
+            Problem::UpdateLimit { minutes } => write!(
+                f,
+                "`{}` is {minutes}: valid when creating, but above the 120 that \
+                 UpdateAiCallTask accepts",
+                Field::RetryIntervalMinutes
+            ),
+        }
+    }
+}
+
+/// Why a date-time was rejected, as the end of its message.
+struct Reason(DatetimeFlaw);
+
+/// English month names, January first.
+const MONTHS: [&str; 12] = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+];
+
+impl fmt::Display for Reason {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self.0 {
+            DatetimeFlaw::Format => f.write_str("is not an RFC 3339 date-time"),
+            DatetimeFlaw::Precision => f.write_str("is more precise than the API's milliseconds"),
+            DatetimeFlaw::BeforeEpoch => f.write_str("is not after 1970"),
+            DatetimeFlaw::NoSuchMonth { month } => {
+                write!(f, "has month `{month:02}`: months run from 01 to 12")
+            }
+            DatetimeFlaw::NoSuchDay { year, month, days } => {
+                let name = usize::try_from(month - 1)
+                    .ok()
+                    .and_then(|index| MONTHS.get(index))
+                    .unwrap_or(&"that month");
+                write!(
+                    f,
+                    "names a day that does not exist: {name} {year} has {days} days"
+                )
+            }
+        }
+    }
+}
