@@ -28,6 +28,21 @@ pub enum Error {
     )]
     OutWithStdin,
 
+    /// `plan --out` with a manifest path outside the working directory: a
+    /// saved plan records its paths relative to it, and `apply --plan`
+    /// follows no other.
+    #[error(
+        "`--out` needs manifests inside the working directory, and `{}` is not", path.display()
+    )]
+    OutsideWorkingDirectory {
+        /// The path as given.
+        path: PathBuf,
+    },
+
+    /// The working directory cannot be read.
+    #[error("cannot read the working directory")]
+    WorkingDirectory(#[source] io::Error),
+
     /// The emulator's secret variable is set but unusable.
     #[error("{variable} is set but empty or not UTF-8; unset it to use the demo pair")]
     EmulatorSecret {
@@ -113,12 +128,14 @@ impl Error {
         match self {
             Error::Manifest(_)
             | Error::OutWithStdin
+            | Error::OutsideWorkingDirectory { .. }
             | Error::EmulatorSecret { .. }
             | Error::EmptyAccessKeyId
             | Error::Endpoint(_) => ExitStatus::Usage,
             Error::Output(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
             Error::Output(_)
             | Error::Prompt(_)
+            | Error::WorkingDirectory(_)
             | Error::Runtime(_)
             | Error::LocalState { .. }
             | Error::PlanFile { .. }

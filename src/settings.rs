@@ -93,6 +93,9 @@ pub enum Account {
 pub struct Connection {
     /// Which account.
     pub account: Account,
+    /// Whether the command line (or `AICALL_ENDPOINT`) chose the account;
+    /// otherwise `apply --plan` takes the one the plan was made against.
+    pub account_given: bool,
     /// Rows per QueryAiCallTaskPage request.
     pub page_size: u32,
     /// Requests per second, across all workers.
@@ -115,6 +118,7 @@ impl Connection {
         };
         Ok(Connection {
             account,
+            account_given: args.local || args.endpoint.is_some(),
             page_size: args.page_size,
             rate_limit: args.rate_limit,
             read_parallelism: args.read_parallelism as usize,

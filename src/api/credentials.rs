@@ -62,15 +62,10 @@ impl Credentials {
         }
     }
 
-    /// The AccessKey ID reduced to its last four characters (`…abcd`), for
-    /// messages that must say which key was used without printing it.
+    /// The AccessKey ID reduced to its last four characters (`****abcd`),
+    /// for messages that must say which key was used without printing it.
     pub fn key_hint(&self) -> String {
-        let chars: Vec<char> = self.access_key_id.chars().collect();
-        if chars.len() <= 8 {
-            return "…".to_owned();
-        }
-        let tail: String = chars[chars.len() - 4..].iter().collect();
-        format!("…{tail}")
+        crate::secret::mask_access_key_id(&self.access_key_id)
     }
 
     /// Replaces the secret and the token, raw and percent-encoded (a
@@ -968,10 +963,10 @@ access_key_secret = bar
     #[test]
     fn key_hint_shows_only_the_tail() {
         let creds = Credentials::new("TEST5tAbCdEfGh1234", Secret::new("x"), "test");
-        assert_eq!(creds.key_hint(), "…1234");
+        assert_eq!(creds.key_hint(), "****1234");
         assert_eq!(
             Credentials::new("short", Secret::new("x"), "test").key_hint(),
-            "…"
+            "****"
         );
     }
 

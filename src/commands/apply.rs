@@ -14,54 +14,159 @@ use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
 use crate::account::AccountWriter;
 use crate::account::mapping::create_request;
+use crate::api::Endpoint;
 use crate::apply::{self, Cancellation, Event, Job, Level};
 use crate::error::Error;
 use crate::exit::ExitStatus;
+use crate::plan::check::{self, Mismatch};
 use crate::plan::model::{DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
 use crate::render::apply::{self as words, NoPrompt};
 use crate::render::style::Style;
 use crate::render::{plan_errors, text};
-use crate::settings::{self, ApplySource, Manifests, Output};
+use crate::settings::{self, Account, ApplySource, Connection, Manifests, Output};
 
 use super::interrupt::Interrupts;
 use super::plan::{load_desired, make_plan, text_options};
-use super::session::Session;
+use super::session::{LOCAL_PREFIX, Session};
 use super::{eprint, print};
 
 /// Runs `aicall apply`.
 pub fn run(settings: &settings::Apply, output: &Output) -> Result<ExitStatus, Error> {
-    let (manifests, saved) = match &settings.source {
-        ApplySource::Manifests(manifests) => (manifests.clone(), None),
-        ApplySource::Saved(path) => {
-            let saved = read_plan_file(path)?;
-            let manifests = Manifests {
-                paths: saved.paths.iter().map(PathBuf::from).collect(),
+    match &settings.source {
+        ApplySource::Manifests(manifests) => {
+            let Some(desired) = load_desired(manifests, output)? else {
+                return Ok(ExitStatus::Failure);
             };
-            (manifests, Some((path.as_path(), saved)))
+            super::runtime()?.block_on(async {
+                let session = Session::open(&settings.connection).await?;
+                let status = async {
+                    let Some(plan) = fresh_plan(&session, settings, output, &desired).await? else {
+                        return Ok(ExitStatus::Failure);
+                    };
+                    execute(&session, settings, output, &plan, manifests.reads_stdin()).await
+                }
+                .await;
+                session.close().await?;
+                status
+            })
         }
+        ApplySource::Saved(path) => apply_saved(path, settings, output),
+    }
+}
+
+/// `apply --plan FILE`: a saved plan is a claim, not an authority. It is
+/// checked against the manifests it names (re-read and re-validated), the
+/// endpoint and credentials of this run and its seal before any request,
+/// then against the account; what runs is the plan made now, which the
+/// checks proved equal to the one reviewed (`crate::plan::check`).
+fn apply_saved(
+    path: &Path,
+    settings: &settings::Apply,
+    output: &Output,
+) -> Result<ExitStatus, Error> {
+    let saved = read_plan_file(path)?;
+    let refuse = |mismatches: &[Mismatch]| -> Result<ExitStatus, Error> {
+        eprint(&words::refused(path, mismatches, output.stderr))?;
+        Ok(ExitStatus::Failure)
+    };
+    let unsafe_paths = check::uncontained_paths(&saved);
+    if !unsafe_paths.is_empty() {
+        return refuse(&unsafe_paths);
+    }
+    let manifests = Manifests {
+        paths: saved.paths.iter().map(PathBuf::from).collect(),
     };
     let Some(desired) = load_desired(&manifests, output)? else {
         return Ok(ExitStatus::Failure);
     };
+    let mismatches = check::verify(&saved, &desired);
+    if !mismatches.is_empty() {
+        return refuse(&mismatches);
+    }
+    let connection = match connection_for(&saved, &settings.connection)? {
+        Ok(connection) => connection,
+        Err(mismatch) => return refuse(&[mismatch]),
+    };
 
     super::runtime()?.block_on(async {
-        let session = Session::open(&settings.connection).await?;
-        let status = apply_with(&session, settings, output, &desired, saved, &manifests).await;
+        let session = Session::open(&connection).await?;
+        let status = async {
+            let key = &session.client.credentials().access_key_secret;
+            let mismatches = check::verify_target(&saved, &session.target, key);
+            if !mismatches.is_empty() {
+                return refuse(&mismatches);
+            }
+            let Some(fresh) = fresh_plan(&session, settings, output, &desired).await? else {
+                return Ok(ExitStatus::Failure);
+            };
+            let stale = check::check(&saved, &fresh);
+            if !stale.is_empty() {
+                eprint(&words::stale(path, &stale, output.stderr))?;
+                return Ok(ExitStatus::Failure);
+            }
+            execute(&session, settings, output, &fresh, false).await
+        }
+        .await;
         session.close().await?;
         status
     })
 }
 
-async fn apply_with(
+/// Where a saved plan is applied: where it was made, unless the command
+/// line names a place, which must then be that one.
+fn connection_for(
+    saved: &SavedPlan,
+    given: &Connection,
+) -> Result<Result<Connection, Mismatch>, Error> {
+    let planned = &saved.plan.target.endpoint;
+    if given.account_given {
+        let current = match &given.account {
+            Account::Local { state_file } => format!("{LOCAL_PREFIX}{}", state_file.display()),
+            Account::Remote { endpoint, .. } => endpoint.to_string(),
+        };
+        if &current != planned {
+            return Ok(Err(Mismatch::Endpoint {
+                planned: planned.clone(),
+                current,
+            }));
+        }
+        return Ok(Ok(given.clone()));
+    }
+    let account = match planned.strip_prefix(LOCAL_PREFIX) {
+        // The embedded emulator reads and writes its state file: the plan
+        // must not point it anywhere but inside this directory.
+        Some(state) if !check::path_is_contained(state) => {
+            return Ok(Err(Mismatch::Path {
+                path: state.to_owned(),
+            }));
+        }
+        Some(state) => Account::Local {
+            state_file: PathBuf::from(state),
+        },
+        None => Account::Remote {
+            endpoint: Endpoint::parse(planned)?,
+            profile: match &given.account {
+                Account::Remote { profile, .. } => profile.clone(),
+                Account::Local { .. } => None,
+            },
+        },
+    };
+    Ok(Ok(Connection {
+        account,
+        ..given.clone()
+    }))
+}
+
+/// Reads the account and builds a plan of `desired`, printing why when
+/// none can be made.
+async fn fresh_plan(
     session: &Session,
     settings: &settings::Apply,
     output: &Output,
     desired: &[DesiredTask],
-    saved: Option<(&Path, SavedPlan)>,
-    manifests: &Manifests,
-) -> Result<ExitStatus, Error> {
-    let fresh = match make_plan(
+) -> Result<Option<Plan>, Error> {
+    match make_plan(
         session,
         desired,
         &settings.connection,
@@ -69,28 +174,24 @@ async fn apply_with(
     )
     .await?
     {
-        Ok(plan) => plan,
+        Ok(plan) => Ok(Some(plan)),
         Err(errors) => {
             eprint(&plan_errors::render(&errors, output.stderr))?;
-            return Ok(ExitStatus::Failure);
+            Ok(None)
         }
-    };
-    let plan: Plan = match saved {
-        Some((path, saved)) => {
-            let stale = saved.check(desired, &fresh);
-            if !stale.is_empty() {
-                eprint(&words::stale(path, &stale, output.stderr))?;
-                return Ok(ExitStatus::Failure);
-            }
-            // Apply exactly what was reviewed (it equals the fresh plan's
-            // creates, which the check established).
-            saved.plan
-        }
-        None => fresh,
-    };
+    }
+}
 
+/// Prints `plan`, asks, and runs its steps.
+async fn execute(
+    session: &Session,
+    settings: &settings::Apply,
+    output: &Output,
+    plan: &Plan,
+    reads_stdin: bool,
+) -> Result<ExitStatus, Error> {
     print(&text::render_plan(
-        &plan,
+        plan,
         text_options(settings.listing),
         output.stdout,
     ))?;
@@ -99,7 +200,7 @@ async fn apply_with(
         print(words::nothing_to_do())?;
         return Ok(ExitStatus::Success);
     }
-    if !settings.auto_approve && !confirm(creates.len(), output, manifests.reads_stdin())? {
+    if !settings.auto_approve && !confirm(creates.len(), output, reads_stdin)? {
         return Ok(ExitStatus::Failure);
     }
 

@@ -12,6 +12,7 @@ use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::manifest;
 use crate::plan::build::{self, Inputs, PlanError};
+use crate::plan::check::path_is_contained;
 use crate::plan::desired::desired_task;
 use crate::plan::model::{DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
@@ -26,6 +27,10 @@ use super::{eprint, print};
 
 /// Runs `aicall plan`.
 pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Error> {
+    let recorded = match &settings.out {
+        Some(_) => recorded_paths(&settings.manifests)?,
+        None => Vec::new(),
+    };
     let Some(desired) = load_desired(&settings.manifests, output)? else {
         return Ok(ExitStatus::Failure);
     };
@@ -38,19 +43,21 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
             settings.listing.show_unmanaged,
         )
         .await;
+        // The seal's key: only these credentials can apply the saved plan.
+        let key = session.client.credentials().access_key_secret.clone();
         session.close().await?;
-        made
+        made.map(|made| (made, key))
     })?;
-    let plan = match made {
-        Ok(plan) => plan,
-        Err(errors) => {
+    let (plan, key) = match made {
+        (Ok(plan), key) => (plan, key),
+        (Err(errors), _) => {
             eprint(&plan_errors::render(&errors, output.stderr))?;
             return Ok(ExitStatus::Failure);
         }
     };
 
     if let Some(out) = &settings.out {
-        let saved = SavedPlan::new(plan.clone(), &desired, settings.manifests.recorded());
+        let saved = SavedPlan::new(plan.clone(), &desired, recorded, &key);
         write_plan_file(out, &saved)?;
     }
     print(&match settings.format {
@@ -78,6 +85,32 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
             _ => ExitStatus::Success,
         },
     )
+}
+
+/// The manifest paths as a saved plan records them: relative to the
+/// working directory, which they must not leave (`apply --plan` follows
+/// nothing else).
+fn recorded_paths(manifests: &Manifests) -> Result<Vec<String>, Error> {
+    let cwd = std::env::current_dir().map_err(Error::WorkingDirectory)?;
+    let mut out = Vec::new();
+    for (path, given) in manifests.recorded().into_iter().zip(
+        manifests
+            .paths
+            .iter()
+            .cloned()
+            .chain(std::iter::repeat(".".into())),
+    ) {
+        let relative = match Path::new(&path).strip_prefix(&cwd) {
+            Ok(inside) if inside.as_os_str().is_empty() => ".".to_owned(),
+            Ok(inside) => inside.display().to_string(),
+            Err(_) => path.clone(),
+        };
+        if !path_is_contained(&relative) {
+            return Err(Error::OutsideWorkingDirectory { path: given });
+        }
+        out.push(relative);
+    }
+    Ok(out)
 }
 
 /// The text rendering's options for `listing`.

@@ -12,6 +12,10 @@ use crate::plan::saved::account_fingerprint;
 use crate::secret::mask_access_key_id;
 use crate::settings::{Account, Connection};
 
+/// How a plan names the embedded emulator as its endpoint: by its state
+/// file, since its port changes on every run.
+pub(crate) const LOCAL_PREFIX: &str = "local:";
+
 /// An open connection to the API.
 pub(crate) struct Session {
     /// The client every request goes through.
@@ -51,7 +55,7 @@ impl Session {
                 // The embedded emulator's port changes on every run; its
                 // identity is the state file, so a saved `--local` plan
                 // stays valid across runs.
-                let shown = format!("local:{}", state_file.display());
+                let shown = format!("{LOCAL_PREFIX}{}", state_file.display());
                 (endpoint, credentials, Some(emulator), shown)
             }
             Account::Remote { endpoint, profile } => {

@@ -6,6 +6,7 @@
 //! [`crate::apply`].
 
 pub mod build;
+pub mod check;
 pub mod desired;
 pub mod diff;
 pub mod model;

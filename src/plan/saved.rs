@@ -1,27 +1,35 @@
-//! Saved plans (`plan --out FILE`, `apply --plan FILE`) and their staleness.
+//! Saved plans (`plan --out FILE`, `apply --plan FILE`): the file, its
+//! digests and its seal.
 //!
-//! A saved plan records what it was made from and against: a digest per
-//! desired task (name and configuration after interpolation, so a changed
-//! `${VAR}` counts as a change while a moved comment does not), the
-//! endpoint, the account's fingerprint, and each action's precondition.
-//! `apply --plan` refuses the plan when any of them no longer holds and says
-//! which. Reading and writing the file is the caller's job; this module only
-//! converts and compares.
+//! A saved plan records what it was made from and against: the manifest
+//! paths (relative to the working directory), a digest per desired task
+//! (name and configuration after interpolation, so a changed `${VAR}`
+//! counts as a change while a moved comment does not), the plan itself
+//! with its target, each action's precondition, and a seal. The seal is an
+//! HMAC over all of that, keyed by the credentials the plan was made with:
+//! whoever edits the file without those credentials cannot make it apply.
+//! What `apply --plan` checks before it trusts a plan is in
+//! [`super::check`]. Reading and writing the file is the caller's job; this
+//! module only converts, digests and seals.
 
-use std::collections::{BTreeMap, BTreeSet};
-use std::fmt;
+use std::collections::BTreeMap;
 
+use hmac::{KeyInit as _, Mac as _};
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
-use super::model::{DesiredTask, Plan, Step, Target};
+use crate::secret::Secret;
+
+use super::model::{DesiredTask, FORMAT_VERSION, Plan, Step};
 
 /// The `kind` of a saved plan file, so other JSON is recognised as such.
 pub const SAVED_KIND: &str = "aicall-saved-plan";
 
 /// What must still hold for an action to be applied as planned.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[derive(
+    Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, JsonSchema,
+)]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Precondition {
     /// No account task carries this exact name.
@@ -31,21 +39,14 @@ pub enum Precondition {
     },
 }
 
-impl fmt::Display for Precondition {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Precondition::NoTaskNamed { name } => write!(f, "no task named `{name}` exists"),
-        }
-    }
-}
-
 /// A plan written to a file.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct SavedPlan {
     /// Always [`SAVED_KIND`].
     pub kind: String,
-    /// The manifest paths the plan was made from, as given.
+    /// The manifest paths the plan was made from, relative to the working
+    /// directory and inside it.
     pub paths: Vec<String>,
     /// Digest of each desired task, by name.
     pub task_digests: BTreeMap<String, String>,
@@ -53,33 +54,43 @@ pub struct SavedPlan {
     pub preconditions: Vec<Precondition>,
     /// The plan itself.
     pub plan: Plan,
+    /// `hmac-sha256:<hex>` over everything above, keyed by the AccessKey
+    /// secret the plan was made with.
+    pub seal: String,
+}
+
+/// The sealed part of a saved plan, in the order it is serialised.
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct Sealed<'a> {
+    kind: &'a str,
+    paths: &'a [String],
+    task_digests: &'a BTreeMap<String, String>,
+    preconditions: &'a [Precondition],
+    plan: &'a Plan,
 }
 
 impl SavedPlan {
-    /// Wraps `plan`, made from `desired` read from `paths`.
-    pub fn new(plan: Plan, desired: &[DesiredTask], paths: Vec<String>) -> SavedPlan {
-        let preconditions = plan
-            .tasks
-            .iter()
-            .filter(|t| t.steps.contains(&Step::Create))
-            .map(|t| Precondition::NoTaskNamed {
-                name: t.name.clone(),
-            })
-            .collect();
-        SavedPlan {
+    /// Wraps `plan`, made from `desired` read from `paths`, sealed with
+    /// `key` (the AccessKey secret the plan was made with).
+    pub fn new(plan: Plan, desired: &[DesiredTask], paths: Vec<String>, key: &Secret) -> SavedPlan {
+        let mut saved = SavedPlan {
             kind: SAVED_KIND.to_owned(),
             paths,
             task_digests: desired
                 .iter()
                 .map(|t| (t.name.clone(), task_digest(t)))
                 .collect(),
-            preconditions,
+            preconditions: preconditions_of(&plan),
             plan,
-        }
+            seal: String::new(),
+        };
+        saved.seal = saved.compute_seal(key);
+        saved
     }
 
     /// Parses a saved plan, telling apart "not a plan" from "a plan of a
-    /// format this version cannot read".
+    /// format this version cannot read" from "a damaged plan".
     pub fn from_json(text: &str) -> Result<SavedPlan, SavedPlanError> {
         let value: serde_json::Value =
             serde_json::from_str(text).map_err(|e| SavedPlanError::NotJson(e.to_string()))?;
@@ -91,9 +102,7 @@ impl SavedPlan {
             .and_then(|v| v.as_str())
             .unwrap_or_default()
             .to_owned();
-        if version.split('.').next() != super::model::FORMAT_VERSION.split('.').next() {
-            return Err(SavedPlanError::Version { found: version });
-        }
+        check_version(&version)?;
         serde_json::from_value(value).map_err(|e| SavedPlanError::Malformed(e.to_string()))
     }
 
@@ -104,182 +113,64 @@ impl SavedPlan {
         text
     }
 
-    /// Everything that makes this plan inapplicable now, given the tasks
-    /// the manifests declare now and a plan freshly made from them
-    /// against the account: changed manifests, another endpoint or
-    /// account, a failed precondition, or creates the saved plan lacks.
-    /// Pure: reading the file and the account is the caller's job.
-    pub fn check(&self, desired: &[DesiredTask], fresh: &Plan) -> Vec<Staleness> {
-        let mut stale = self.manifest_and_target_changes(desired, &fresh.target);
-        let fresh_creates: BTreeSet<&str> = fresh.creates().map(|t| t.name.as_str()).collect();
-        for precondition in &self.preconditions {
-            let Precondition::NoTaskNamed { name } = precondition;
-            if fresh_creates.contains(name.as_str()) {
-                continue;
-            }
-            let found = match fresh
-                .tasks
-                .iter()
-                .find(|t| &t.name == name)
-                .and_then(|t| t.task_id.as_deref())
-            {
-                Some(id) => format!("task {id} has that name now"),
-                None => format!("`{name}` is no longer in the manifests"),
-            };
-            stale.push(Staleness::PreconditionFailed {
-                precondition: precondition.clone(),
-                found,
-            });
-        }
-        let saved_creates: BTreeSet<&str> = self.plan.creates().map(|t| t.name.as_str()).collect();
-        let unplanned: Vec<String> = fresh_creates
-            .difference(&saved_creates)
-            .map(|n| (*n).to_owned())
-            .collect();
-        // New tasks in the manifests are already reported as a manifest change.
-        if !unplanned.is_empty() && stale.is_empty() {
-            stale.push(Staleness::Unplanned { names: unplanned });
-        }
-        stale
+    /// Whether the seal is the one `key` makes for this content: false
+    /// when anything was changed after the plan was written, or when it is
+    /// applied with other credentials than it was made with.
+    pub fn seal_holds(&self, key: &Secret) -> bool {
+        let expected = self.compute_seal(key);
+        // Equal length hex strings; a timing side channel on a local file
+        // check reveals nothing worth having, but compare in full anyway.
+        expected.len() == self.seal.len()
+            && expected
+                .bytes()
+                .zip(self.seal.bytes())
+                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+                == 0
     }
 
-    /// What changed since the plan was made, short of the account's
-    /// contents: the manifests, the endpoint, the account.
-    fn manifest_and_target_changes(
-        &self,
-        desired: &[DesiredTask],
-        target: &Target,
-    ) -> Vec<Staleness> {
-        let mut out = Vec::new();
-        let current: BTreeMap<&str, String> = desired
-            .iter()
-            .map(|t| (t.name.as_str(), task_digest(t)))
-            .collect();
-        let mut added = Vec::new();
-        let mut changed = Vec::new();
-        for (name, digest) in &current {
-            match self.task_digests.get(*name) {
-                None => added.push((*name).to_owned()),
-                Some(saved) if saved != digest => changed.push((*name).to_owned()),
-                Some(_) => {}
-            }
-        }
-        let removed: Vec<String> = self
-            .task_digests
-            .keys()
-            .filter(|name| !current.contains_key(name.as_str()))
-            .cloned()
-            .collect();
-        if !(added.is_empty() && changed.is_empty() && removed.is_empty()) {
-            out.push(Staleness::ManifestsChanged {
-                added,
-                changed,
-                removed,
-            });
-        }
-        if self.plan.target.endpoint != target.endpoint {
-            out.push(Staleness::EndpointChanged {
-                planned: self.plan.target.endpoint.clone(),
-                current: target.endpoint.clone(),
-            });
-        }
-        if self.plan.target.account_fingerprint != target.account_fingerprint {
-            out.push(Staleness::AccountChanged {
-                planned: self.plan.target.access_key.clone(),
-                current: target.access_key.clone(),
-            });
-        }
-        out
+    fn compute_seal(&self, key: &Secret) -> String {
+        let content = serde_json::to_vec(&Sealed {
+            kind: &self.kind,
+            paths: &self.paths,
+            task_digests: &self.task_digests,
+            preconditions: &self.preconditions,
+            plan: &self.plan,
+        })
+        .unwrap_or_default();
+        // The secret itself never keys the content: a derived key, so the
+        // seal is useless for anything but seals.
+        let derived = hmac_sha256(key.expose().as_bytes(), b"aicall saved plan seal v1");
+        format!("hmac-sha256:{}", hex(&hmac_sha256(&derived, &content)))
     }
 }
 
-/// Why a saved plan can no longer be applied.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Staleness {
-    /// The manifests' tasks differ from those the plan was made from.
-    ManifestsChanged {
-        /// Tasks added since.
-        added: Vec<String>,
-        /// Tasks whose configuration changed since.
-        changed: Vec<String>,
-        /// Tasks removed since.
-        removed: Vec<String>,
-    },
-    /// The plan was made against another endpoint.
-    EndpointChanged {
-        /// The endpoint in the plan.
-        planned: String,
-        /// The endpoint now.
-        current: String,
-    },
-    /// The plan was made with another AccessKey (another account, maybe).
-    AccountChanged {
-        /// The masked AccessKey ID in the plan.
-        planned: String,
-        /// The masked AccessKey ID now.
-        current: String,
-    },
-    /// The account now lacks tasks it held when the plan was made (a task
-    /// was renamed away), so creating only the planned ones would not
-    /// converge.
-    Unplanned {
-        /// Tasks that now need creating but are not in the plan.
-        names: Vec<String>,
-    },
-    /// An action's precondition no longer holds.
-    PreconditionFailed {
-        /// The precondition.
-        precondition: Precondition,
-        /// What holds instead, e.g. "task 1187… has that name now".
-        found: String,
-    },
+/// The preconditions a plan's steps rest on, in entry order: every create
+/// needs its name to be free.
+pub fn preconditions_of(plan: &Plan) -> Vec<Precondition> {
+    plan.tasks
+        .iter()
+        .filter(|t| t.steps.contains(&Step::Create))
+        .map(|t| Precondition::NoTaskNamed {
+            name: t.name.clone(),
+        })
+        .collect()
 }
 
-impl fmt::Display for Staleness {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        match self {
-            Staleness::ManifestsChanged {
-                added,
-                changed,
-                removed,
-            } => {
-                let mut parts = Vec::new();
-                for (label, names) in [("added", added), ("changed", changed), ("removed", removed)]
-                {
-                    if !names.is_empty() {
-                        let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                        parts.push(format!("{label} {}", quoted.join(", ")));
-                    }
-                }
-                write!(
-                    f,
-                    "the manifests changed since the plan was made: {}",
-                    parts.join("; ")
-                )
-            }
-            Staleness::EndpointChanged { planned, current } => write!(
-                f,
-                "the plan was made against {planned}, but this run targets {current}"
-            ),
-            Staleness::AccountChanged { planned, current } => write!(
-                f,
-                "the plan was made with AccessKey {planned}, but this run uses {current}"
-            ),
-            Staleness::Unplanned { names } => {
-                let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
-                write!(
-                    f,
-                    "the account no longer holds {}, which the plan took as existing",
-                    quoted.join(", ")
-                )
-            }
-            Staleness::PreconditionFailed {
-                precondition,
-                found,
-            } => {
-                write!(f, "the plan assumed {precondition}, but {found}")
-            }
-        }
+/// Accepts this format's major version at a minor no newer than this
+/// aicall's: a newer minor may carry steps it does not know.
+fn check_version(found: &str) -> Result<(), SavedPlanError> {
+    let parse = |text: &str| -> Option<(u32, u32)> {
+        let (major, minor) = text.split_once('.')?;
+        let digits = |s: &str| !s.is_empty() && s.bytes().all(|b| b.is_ascii_digit());
+        (digits(major) && digits(minor)).then_some(())?;
+        Some((major.parse().ok()?, minor.parse().ok()?))
+    };
+    let ours = parse(FORMAT_VERSION).unwrap_or((0, 0));
+    match parse(found) {
+        Some((major, minor)) if major == ours.0 && minor <= ours.1 => Ok(()),
+        _ => Err(SavedPlanError::Version {
+            found: found.to_owned(),
+        }),
     }
 }
 
@@ -295,7 +186,7 @@ pub enum SavedPlanError {
     )]
     NotAPlan,
     /// The plan's format version is not one this aicall reads.
-    #[error("the plan's format version `{found}` is not readable by this aicall (it reads {}.x)", super::model::FORMAT_VERSION.split('.').next().unwrap_or_default())]
+    #[error("the plan's format version `{found}` is not one this aicall reads (it reads {FORMAT_VERSION} and older {}.x)", FORMAT_VERSION.split('.').next().unwrap_or_default())]
     Version {
         /// The version found.
         found: String,
@@ -338,6 +229,15 @@ pub fn account_fingerprint(access_key_id: &str) -> String {
         .to_owned()
 }
 
+fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
+    // HMAC accepts keys of any length.
+    let mut mac = hmac::Hmac::<Sha256>::new_from_slice(key).unwrap_or_else(|_| {
+        hmac::Hmac::<Sha256>::new_from_slice(&[0]).unwrap_or_else(|_| unreachable!())
+    });
+    mac.update(message);
+    mac.finalize().into_bytes().to_vec()
+}
+
 fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
@@ -346,17 +246,25 @@ fn hex(bytes: &[u8]) -> String {
 mod tests {
     use super::*;
     use crate::plan::build::build;
-    use crate::testing::{desired, inputs, observed, target};
+    use crate::testing::{desired, inputs};
 
     fn plan_for(desired: &[DesiredTask]) -> Plan {
         build(inputs(desired, &[], 0)).expect("plan")
     }
 
+    fn key() -> Secret {
+        Secret::new("the-plans-secret")
+    }
+
     #[test]
-    fn a_saved_plan_round_trips_and_records_preconditions() {
+    fn a_saved_plan_round_trips_records_preconditions_and_holds_its_seal() {
         let desired = [desired("a", 1), desired("续费提醒", 2)];
-        let plan = plan_for(&desired);
-        let saved = SavedPlan::new(plan.clone(), &desired, vec!["examples".to_owned()]);
+        let saved = SavedPlan::new(
+            plan_for(&desired),
+            &desired,
+            vec!["examples".to_owned()],
+            &key(),
+        );
         assert_eq!(
             saved.preconditions,
             [
@@ -368,109 +276,70 @@ mod tests {
                 },
             ]
         );
+        assert!(saved.seal.starts_with("hmac-sha256:"), "{}", saved.seal);
         let back = SavedPlan::from_json(&saved.to_json()).expect("parses");
         assert_eq!(back, saved);
-        assert!(back.check(&desired, &plan).is_empty());
-    }
-
-    fn reasons(stale: &[Staleness]) -> Vec<String> {
-        stale.iter().map(ToString::to_string).collect()
+        assert!(back.seal_holds(&key()));
     }
 
     #[test]
-    fn changed_added_and_removed_tasks_are_named() {
-        let before = [desired("a", 1), desired("b", 2)];
-        let saved = SavedPlan::new(plan_for(&before), &before, vec![]);
-        let mut changed = desired("a", 1);
-        changed.config.concurrency = Some(99);
-        let after = [changed, desired("c", 3)];
-        assert_eq!(
-            reasons(&saved.check(&after, &plan_for(&after))),
-            [
-                "the manifests changed since the plan was made: added `c`; changed `a`; removed `b`",
-                "the plan assumed no task named `b` exists, but `b` is no longer in the manifests",
-            ]
-        );
+    fn any_change_or_other_credentials_break_the_seal() {
+        let desired = [desired("a", 1)];
+        let saved = SavedPlan::new(plan_for(&desired), &desired, vec![], &key());
+        assert!(!saved.seal_holds(&Secret::new("another-secret")));
+        let mut edited = saved.clone();
+        edited.plan.tasks[0].desired.concurrency = Some(499);
+        assert!(!edited.seal_holds(&key()));
+        let mut edited = saved.clone();
+        edited.paths.push("/etc".to_owned());
+        assert!(!edited.seal_holds(&key()));
+        let mut edited = saved;
+        edited.seal = "hmac-sha256:00".to_owned();
+        assert!(!edited.seal_holds(&key()));
     }
 
     #[test]
-    fn moving_a_task_is_not_a_change() {
+    fn moving_a_task_changes_no_digest() {
         let before = [desired("a", 1), desired("b", 2)];
-        let saved = SavedPlan::new(plan_for(&before), &before, vec![]);
         let after = [desired("b", 40), desired("a", 80)];
-        assert!(saved.check(&after, &plan_for(&after)).is_empty());
         assert_eq!(manifest_digest(&before), manifest_digest(&after));
     }
 
     #[test]
-    fn another_endpoint_or_account_is_stale() {
-        let desired = [desired("a", 1)];
-        let saved = SavedPlan::new(plan_for(&desired), &desired, vec![]);
-        let mut fresh = plan_for(&desired);
-        fresh.target.endpoint = "https://aiccs.aliyuncs.com".to_owned();
-        fresh.target.account_fingerprint = "ffff".to_owned();
-        fresh.target.access_key = "****zzzz".to_owned();
-        assert_eq!(
-            reasons(&saved.check(&desired, &fresh)),
-            [
-                "the plan was made against http://127.0.0.1:4000, but this run targets https://aiccs.aliyuncs.com",
-                "the plan was made with AccessKey aica****-key, but this run uses ****zzzz",
-            ]
-        );
-        assert_eq!(fresh.target.endpoint, "https://aiccs.aliyuncs.com");
-        assert_ne!(target(), fresh.target);
-    }
-
-    #[test]
-    fn a_task_made_elsewhere_since_fails_its_precondition() {
-        let desired = [desired("a", 1)];
-        let saved = SavedPlan::new(plan_for(&desired), &desired, vec![]);
-        let fresh = build(inputs(
-            &desired,
-            &[observed(&desired[0], "118700000000000007")],
-            0,
-        ))
-        .expect("plan");
-        assert_eq!(
-            reasons(&saved.check(&desired, &fresh)),
-            [
-                "the plan assumed no task named `a` exists, but task 118700000000000007 has that name now"
-            ]
-        );
-    }
-
-    #[test]
-    fn a_task_renamed_away_since_is_unplanned() {
-        let desired = [desired("a", 1)];
-        let existing = [observed(&desired[0], "118700000000000007")];
-        let saved = SavedPlan::new(
-            build(inputs(&desired, &existing, 0)).expect("plan"),
-            &desired,
-            vec![],
-        );
-        assert_eq!(
-            reasons(&saved.check(&desired, &plan_for(&desired))),
-            ["the account no longer holds `a`, which the plan took as existing"]
-        );
-    }
-
-    #[test]
-    fn other_json_is_not_a_plan() {
+    fn other_json_and_other_versions_are_refused() {
         assert_eq!(SavedPlan::from_json("{}"), Err(SavedPlanError::NotAPlan));
         assert!(matches!(
             SavedPlan::from_json("nope"),
             Err(SavedPlanError::NotJson(_))
         ));
-        let mut value: serde_json::Value =
-            serde_json::from_str(&SavedPlan::new(plan_for(&[]), &[], vec![]).to_json())
-                .expect("json");
-        value["plan"]["formatVersion"] = "1.0".into();
-        assert_eq!(
-            SavedPlan::from_json(&value.to_string()),
-            Err(SavedPlanError::Version {
-                found: "1.0".to_owned()
-            })
-        );
+        let text = SavedPlan::new(plan_for(&[]), &[], vec![], &key()).to_json();
+        for version in [
+            "1.0", "1.99", "3.0", "2.99", "2", "2.0.0", "two", "", "02.x",
+        ] {
+            let mut value: serde_json::Value = serde_json::from_str(&text).expect("json");
+            value["plan"]["formatVersion"] = version.into();
+            assert_eq!(
+                SavedPlan::from_json(&value.to_string()),
+                Err(SavedPlanError::Version {
+                    found: version.to_owned()
+                }),
+                "{version}"
+            );
+        }
+        assert!(SavedPlan::from_json(&text).is_ok());
+    }
+
+    #[test]
+    fn a_shown_start_that_is_not_the_sent_one_is_malformed() {
+        let mut task = desired("a", 1);
+        task.config.start = Some(crate::testing::scheduled());
+        let text = SavedPlan::new(plan_for(&[task.clone()]), &[task], vec![], &key()).to_json();
+        let edited = text.replace("2030-12-01T09:00:00+08:00", "2033-12-01T09:00:00+08:00");
+        assert_ne!(edited, text);
+        assert!(matches!(
+            SavedPlan::from_json(&edited),
+            Err(SavedPlanError::Malformed(message)) if message.contains("not the same instant")
+        ));
     }
 
     #[test]

@@ -6,10 +6,12 @@ use std::path::Path;
 
 use crate::apply::{Outcome, Report, StepError};
 use crate::chain;
-use crate::diag::{count, plural};
-use crate::plan::saved::Staleness;
+use crate::diag::plural;
+use crate::plan::check::{DigestKind, EntryPart, Mismatch, Staleness};
+use crate::plan::saved::Precondition;
 
 use super::style::{Paint, Style};
+use super::value::{Shown, shown, start_offset};
 
 /// Why `apply` will not ask for confirmation.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,10 +22,49 @@ pub enum NoPrompt {
     NotATerminal,
 }
 
-/// The refusal of a stale saved plan, every reason named.
+/// The refusal of a saved plan found wrong before any request: every
+/// mismatch named. A plan whose only fault is that the manifests changed
+/// since is called stale; anything else means it does not match them.
+pub fn refused(path: &Path, mismatches: &[Mismatch], style: Style) -> String {
+    // Stale: an intact plan of manifests that changed since (its entries
+    // then differ too, and say how), or of another target.
+    let stale = mismatches.iter().all(|m| {
+        matches!(
+            m,
+            Mismatch::ManifestsChanged { .. }
+                | Mismatch::Desired { .. }
+                | Mismatch::Source { .. }
+                | Mismatch::Extra { .. }
+                | Mismatch::Missing { .. }
+                | Mismatch::Endpoint { .. }
+                | Mismatch::Account { .. }
+        )
+    }) && mismatches.iter().any(|m| {
+        matches!(
+            m,
+            Mismatch::ManifestsChanged { .. }
+                | Mismatch::Endpoint { .. }
+                | Mismatch::Account { .. }
+        )
+    });
+    let verdict = if stale {
+        "is stale"
+    } else {
+        "does not match the manifests and credentials it was made with"
+    };
+    let reasons: Vec<String> = mismatches.iter().map(mismatch).collect();
+    refusal(path, verdict, &reasons, style)
+}
+
+/// The refusal of a saved plan that the account no longer matches.
 pub fn stale(path: &Path, reasons: &[Staleness], style: Style) -> String {
+    let reasons: Vec<String> = reasons.iter().map(staleness).collect();
+    refusal(path, "is stale", &reasons, style)
+}
+
+fn refusal(path: &Path, verdict: &str, reasons: &[String], style: Style) -> String {
     let mut out = format!(
-        "{}: the saved plan `{}` is stale and was not applied:\n",
+        "{}: the saved plan `{}` {verdict} and was not applied:\n",
         style.paint(Paint::Error, "error"),
         path.display()
     );
@@ -35,6 +76,146 @@ pub fn stale(path: &Path, reasons: &[Staleness], style: Style) -> String {
         style.paint(Paint::Help, "= help:")
     ));
     out
+}
+
+fn names(names: &[String]) -> String {
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    quoted.join(", ")
+}
+
+fn precondition(precondition: &Precondition) -> String {
+    match precondition {
+        Precondition::NoTaskNamed { name } => format!("no task named `{name}` exists"),
+    }
+}
+
+/// One reason a saved plan was refused before any request.
+pub fn mismatch(mismatch: &Mismatch) -> String {
+    match mismatch {
+        Mismatch::ManifestsChanged {
+            added,
+            changed,
+            removed,
+        } => {
+            let mut parts = Vec::new();
+            for (label, list) in [("added", added), ("changed", changed), ("removed", removed)] {
+                if !list.is_empty() {
+                    parts.push(format!("{label} {}", names(list)));
+                }
+            }
+            format!(
+                "the manifests changed since the plan was made: {}",
+                parts.join("; ")
+            )
+        }
+        Mismatch::Desired {
+            name,
+            fields,
+            planned,
+            manifests,
+        } => {
+            let offset = start_offset(manifests);
+            let shown: Vec<String> = fields
+                .iter()
+                .map(|field| {
+                    let value = |config| {
+                        shown(config, *field, offset)
+                            .unwrap_or(Shown::Absent)
+                            .one_line()
+                    };
+                    format!(
+                        "`{field}` is {} in the plan but {} in the manifests",
+                        value(planned),
+                        value(manifests)
+                    )
+                })
+                .collect();
+            format!("the entry for `{name}` differs: {}", shown.join("; "))
+        }
+        Mismatch::Source { name } => {
+            format!("the entry for `{name}` names another place than the manifests declare it in")
+        }
+        Mismatch::Extra { name } => {
+            format!("the plan has an entry for `{name}`, which no manifest declares (or twice)")
+        }
+        Mismatch::Missing { name } => {
+            format!("the manifests declare `{name}`, which the plan has no entry for")
+        }
+        Mismatch::Inconsistent { name, part } => {
+            let part = match part {
+                EntryPart::Steps => "its steps are not what its verdict does",
+                EntryPart::TaskId => "its task ID or status does not fit its verdict",
+                EntryPart::Account => "its account configuration does not fit its verdict",
+                EntryPart::Changes => {
+                    "its changes are not the difference between the account and the manifests"
+                }
+            };
+            format!("the entry for `{name}` contradicts itself: {part}")
+        }
+        Mismatch::Preconditions {
+            missing,
+            unexpected,
+        } => {
+            let mut parts = Vec::new();
+            if !missing.is_empty() {
+                let list: Vec<String> = missing.iter().map(precondition).collect();
+                parts.push(format!("it lacks {}", list.join(", ")));
+            }
+            if !unexpected.is_empty() {
+                let list: Vec<String> = unexpected.iter().map(precondition).collect();
+                parts.push(format!("no create needs {}", list.join(", ")));
+            }
+            format!(
+                "the preconditions are not those of the plan's creates: {}",
+                parts.join("; ")
+            )
+        }
+        Mismatch::Digest { which } => match which {
+            DigestKind::Manifest => {
+                "the manifest digest is not the digest of the plan's entries".to_owned()
+            }
+            DigestKind::Task(name) => {
+                format!("the digest recorded for `{name}` is not the digest of its entry")
+            }
+        },
+        Mismatch::Summary => "the summary's counts are not the counts of the entries".to_owned(),
+        Mismatch::Path { path } => format!(
+            "it names the manifest path `{path}`, which is not a relative path inside the \
+             working directory"
+        ),
+        Mismatch::Endpoint { planned, current } => {
+            format!("the plan was made against {planned}, but this run targets {current}")
+        }
+        Mismatch::Account { planned, current } => {
+            format!("the plan was made with AccessKey {planned}, but this run uses {current}")
+        }
+        Mismatch::Seal => {
+            "its seal does not hold: the file was changed after aicall wrote it".to_owned()
+        }
+    }
+}
+
+/// One reason the account no longer matches a saved plan.
+pub fn staleness(staleness: &Staleness) -> String {
+    match staleness {
+        Staleness::NameTaken {
+            precondition: assumed,
+            task_id,
+        } => {
+            let found = match task_id {
+                Some(id) => format!("task {id} has that name now"),
+                None => "a task has that name now".to_owned(),
+            };
+            format!("the plan assumed {}, but {found}", precondition(assumed))
+        }
+        Staleness::Unplanned { names: list } => format!(
+            "the account no longer holds {}, which the plan took as existing",
+            names(list)
+        ),
+        Staleness::Changed { name } => {
+            format!("task `{name}` is no longer what the plan saw in the account")
+        }
+    }
 }
 
 /// The refusal to apply without confirmation.
@@ -181,11 +362,6 @@ pub fn summary(report: &Report, style: Style) -> String {
 /// Said when the plan has nothing for apply to do.
 pub fn nothing_to_do() -> &'static str {
     "Nothing to create: the account holds every task the manifests name.\n"
-}
-
-/// How many tasks a count of tasks is, for notes.
-pub fn tasks(n: usize) -> String {
-    count(n, "task")
 }
 
 #[cfg(test)]

@@ -22,6 +22,8 @@ mod regression;
 mod scale;
 /// The official Python SDK against the emulator, both signature modes.
 mod sdk;
+/// Saved plans edited field by field: each refused before any request.
+mod tamper;
 /// `apply` on a pseudo-terminal: the confirmation prompt.
 mod terminal;
 /// `aicall validate` and `aicall schema`: fixtures, examples, discovery.
