@@ -479,6 +479,8 @@ fn render() {
         .map(|i| DesiredTask {
             name: format!("续费提醒-{i:05}"),
             config: config(i),
+            status: None,
+            renamed_from: Vec::new(),
             source: Source {
                 file: PathBuf::from(format!("campaigns/c{:03}.yaml", i / 100))
                     .display()
@@ -517,11 +519,12 @@ fn render() {
             account_fingerprint: "0".repeat(16),
         },
         now: jiff::Timestamp::now(),
+        allow_restart: true,
     })
     .unwrap();
     println!(
-        "5. render: a 10,000-task plan ({} create, {} drift, {} unchanged)",
-        plan.summary.create, plan.summary.drifted, plan.summary.unchanged
+        "5. render: a 10,000-task plan ({} create, {} update, {} unchanged)",
+        plan.summary.create, plan.summary.update, plan.summary.unchanged
     );
     let time = |f: &dyn Fn() -> String| {
         let mut best = Duration::MAX;

@@ -19,7 +19,7 @@ use crate::env;
 ///
 /// Keep call tasks as YAML manifests in git; `validate` checks them offline,
 /// `plan` shows what would change against the tasks that exist in the
-/// account (keyed by task name), and `apply` creates what is missing.
+/// account (keyed by task name), and `apply` makes the account match.
 #[derive(Debug, Parser)]
 #[command(
     name = "aicall",
@@ -52,15 +52,18 @@ pub enum Command {
     /// Show what `apply` would change in the account.
     ///
     /// Reads the account (no writes) and compares it with the manifests by
-    /// exact task name: tasks to create, tasks that drifted, unchanged and
-    /// unmanaged tasks.
+    /// exact task name: tasks to create, update, rename, stop or start,
+    /// blocked, unchanged and unmanaged tasks.
     Plan(PlanArgs),
 
-    /// Create the tasks the manifests name and the account lacks.
+    /// Make the account match the manifests.
     ///
     /// Computes (or loads with `--plan`) a plan, prints it, asks for
     /// confirmation on a terminal, then creates the missing tasks exactly
-    /// once each. Drift is reported, never changed.
+    /// once each, updates, renames, stops and starts existing ones as the
+    /// plan says. A task is never started unless its manifest says
+    /// `status: running` (or aicall stopped it a moment earlier to update
+    /// it, with `--allow-restart`).
     Apply(ApplyArgs),
 
     /// Run a local, persistent emulator of the AI call task API.
@@ -195,6 +198,11 @@ pub struct PlanArgs {
     #[arg(long, help_heading = "Output")]
     pub show_unmanaged: bool,
 
+    /// Plan as `apply --allow-restart` would: a running task whose
+    /// configuration differs is stopped, updated and started again.
+    #[arg(long, help_heading = "Plan")]
+    pub allow_restart: bool,
+
     #[command(flatten, next_help_heading = "Connection")]
     #[allow(missing_docs)]
     pub connection: ConnectionArgs,
@@ -215,10 +223,19 @@ pub struct ApplyArgs {
     #[arg(long, help_heading = "Apply")]
     pub auto_approve: bool,
 
-    /// Creates in flight at once.
+    /// Tasks acted on at once (each task's steps run in order).
     #[arg(long, value_name = "N", default_value_t = 4, help_heading = "Apply",
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub parallelism: u32,
+
+    /// Allow stopping a running task to update it, then starting it again.
+    ///
+    /// The API updates only a task that is not running. Without this flag
+    /// such an update is blocked and nothing is sent for the task; with
+    /// it, the task is stopped, updated and started again (if the update
+    /// fails, it is started again with its old configuration).
+    #[arg(long, help_heading = "Apply")]
+    pub allow_restart: bool,
 
     /// List unchanged tasks one by one instead of counting them, and show
     /// the service's string-to-sign when it refuses a signature.

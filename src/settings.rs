@@ -170,6 +170,8 @@ pub struct Plan {
     pub detailed_exitcode: bool,
     /// What is listed.
     pub listing: Listing,
+    /// Plan restarts of running tasks (`--allow-restart`).
+    pub allow_restart: bool,
     /// Where the API is.
     pub connection: Connection,
 }
@@ -192,6 +194,7 @@ impl Plan {
                 verbose: args.verbose,
                 show_unmanaged: args.show_unmanaged,
             },
+            allow_restart: args.allow_restart,
             connection: Connection::new(&args.connection)?,
         })
     }
@@ -213,8 +216,10 @@ pub struct Apply {
     pub source: ApplySource,
     /// Do not ask for confirmation.
     pub auto_approve: bool,
-    /// Creates in flight at once.
+    /// Tasks acted on at once.
     pub parallelism: usize,
+    /// Stop, update and start again a running task (`--allow-restart`).
+    pub allow_restart: bool,
     /// What is listed.
     pub listing: Listing,
     /// Where the API is.
@@ -233,6 +238,7 @@ impl Apply {
             },
             auto_approve: args.auto_approve,
             parallelism: args.parallelism as usize,
+            allow_restart: args.allow_restart,
             listing: Listing {
                 verbose: args.verbose,
                 show_unmanaged: args.show_unmanaged,

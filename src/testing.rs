@@ -73,6 +73,8 @@ pub(crate) fn desired(name: &str, line: usize) -> DesiredTask {
             call_windows: Some(vec![window("09:00:00", "12:00:00")]),
             retry: Some(Retry::Off),
         },
+        status: None,
+        renamed_from: Vec::new(),
         source: Source {
             file: "campaigns/renewals.yaml".to_owned(),
             line,
@@ -118,14 +120,18 @@ pub(crate) fn inputs<'a>(
         unmanaged: None,
         target: target(),
         now: now(),
+        allow_restart: false,
     }
 }
 
-/// One representative plan: creates (one Chinese name, one scheduled with
-/// retry and no concurrency), a drift touching a list, a long value and
-/// the retry policy, unchanged tasks (one with an unreported field), and an
-/// unmanaged task.
+/// One representative plan with every kind of entry: creates (one Chinese
+/// name, one scheduled with retry, no concurrency and declared stopped), a
+/// blocked task (its agent changed, with list, long and retry diffs), an
+/// update, an update with restart, a rename, a stop, a start, unchanged
+/// tasks (one with an unreported field), and an unmanaged task.
 pub(crate) fn sample_plan() -> Plan {
+    use crate::plan::model::DeclaredStatus;
+
     let immediate = desired("续费提醒-2026-12", 9);
     let mut scheduled_task = desired("renewal-reminder-december", 16);
     scheduled_task.config.start = Some(scheduled());
@@ -135,9 +141,18 @@ pub(crate) fn sample_plan() -> Plan {
         interval_minutes: 30,
     });
     scheduled_task.config.concurrency = None;
+    scheduled_task.status = Some(DeclaredStatus::Stopped);
     let drifted = desired("winback-q1", 24);
     let same_a = desired("onboarding-day-1", 30);
     let same_b = desired("onboarding-day-7", 36);
+    let update = desired("onboarding-day-3", 42);
+    let restart = desired("onboarding-day-5", 48);
+    let mut rename = desired("survey-2026", 54);
+    rename.renamed_from = vec!["survey-2025".to_owned()];
+    let mut stop = desired("collections-paused", 60);
+    stop.status = Some(DeclaredStatus::Stopped);
+    let mut start = desired("collections-resumed", 66);
+    start.status = Some(DeclaredStatus::Running);
 
     let mut drifted_now = observed(&drifted, "118700000000000012");
     drifted_now.config.call_days = Some(vec![Weekday::Monday, Weekday::Saturday]);
@@ -150,13 +165,41 @@ pub(crate) fn sample_plan() -> Plan {
     });
     let mut same_b_now = observed(&same_b, "118700000000000031");
     same_b_now.config.virtual_number = None;
+    let mut update_now = observed(&update, "118700000000000040");
+    update_now.status = Some(TaskStatus::Stopped);
+    update_now.config.concurrency = Some(10);
+    let mut restart_now = observed(&restart, "118700000000000041");
+    restart_now.config.call_windows = Some(vec![window("08:00:00", "12:00:00")]);
+    let mut rename_now = observed(&rename, "118700000000000042");
+    rename_now.name = "survey-2025".to_owned();
+    rename_now.status = Some(TaskStatus::Stopped);
+    let stop_now = observed(&stop, "118700000000000043");
+    let mut start_now = observed(&start, "118700000000000044");
+    start_now.status = Some(TaskStatus::Stopped);
     let observed = [
         drifted_now,
         observed(&same_a, "118700000000000030"),
         same_b_now,
+        update_now,
+        restart_now,
+        rename_now,
+        stop_now,
+        start_now,
     ];
-    let desired = [immediate, scheduled_task, drifted, same_a, same_b];
+    let desired = [
+        immediate,
+        scheduled_task,
+        drifted,
+        update,
+        restart,
+        rename,
+        stop,
+        start,
+        same_a,
+        same_b,
+    ];
     let mut inputs = inputs(&desired, &observed, 1);
+    inputs.allow_restart = true;
     inputs.unmanaged = Some(vec![UnmanagedTask {
         task_id: "118700000000000001".to_owned(),
         name: "legacy | 老任务".to_owned(),

@@ -23,12 +23,40 @@ use std::str::FromStr;
 
 use crate::api::{
     CallWindow, CreateTask, StartType, TaskDetail, TaskId, TaskSettings, TaskStatus as WireStatus,
+    UpdateTask,
 };
 use crate::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
 use crate::plan::model::{ObservedTask, Retry, ScheduledStart, Start, TaskConfig, TaskStatus};
 
 /// The CreateAiCallTask request for a desired task.
 pub fn create_request(name: &str, config: &TaskConfig) -> CreateTask {
+    CreateTask {
+        agent_id: config.agent_id.clone(),
+        application_code: None,
+        settings: settings(name, config),
+    }
+}
+
+/// The UpdateAiCallTask request that gives task `task_id` the name `name`
+/// and the configuration `desired`. Update is a full replacement (§3.2, §7):
+/// every field is sent, and where the manifest leaves a field unmanaged
+/// (`concurrency`) the account's value is sent, so it stays as it is. The
+/// agent is never sent: the API cannot change it.
+pub fn update_request(
+    task_id: &TaskId,
+    name: &str,
+    desired: &TaskConfig,
+    account: &TaskConfig,
+) -> UpdateTask {
+    let mut settings = settings(name, desired);
+    settings.task_cps = desired.concurrency.or(account.concurrency);
+    UpdateTask {
+        task_id: task_id.clone(),
+        settings,
+    }
+}
+
+fn settings(name: &str, config: &TaskConfig) -> TaskSettings {
     let (start_type, task_start_time) = match &config.start {
         Some(Start::Scheduled(start)) => (StartType::Schedule, Some(start.at_ms)),
         Some(Start::Immediate) | None => (StartType::Immediate, None),
@@ -66,11 +94,7 @@ pub fn create_request(name: &str, config: &TaskConfig) -> CreateTask {
         // "No retry" is said explicitly rather than left to a default.
         Some(Retry::Off) | None => settings.miss_call_retry = Some(false),
     }
-    CreateTask {
-        agent_id: config.agent_id.clone(),
-        application_code: None,
-        settings,
-    }
+    settings
 }
 
 /// A status as the plan names it.
@@ -206,6 +230,29 @@ mod tests {
         assert!(s.call_retry_reasons.is_empty());
         assert_eq!((s.task_cps, s.task_start_time), (None, None));
         assert_eq!(s.start_type, StartType::Immediate);
+    }
+
+    #[test]
+    fn an_update_sends_everything_but_the_agent_and_keeps_unmanaged_values() {
+        let mut desired = config();
+        desired.concurrency = None;
+        let mut account = config();
+        account.concurrency = Some(77);
+        let id = TaskId::new("118700000000000001").expect("an ID");
+        let update = update_request(&id, "新名字", &desired, &account);
+        assert_eq!(update.task_id, id);
+        let s = &update.settings;
+        assert_eq!(s.task_name, "新名字");
+        assert_eq!(s.task_cps, Some(77), "the account's concurrency stays");
+        assert_eq!(s.call_days, ["MONDAY", "FRIDAY"]);
+        assert_eq!(s.miss_call_retry, Some(true));
+        desired.concurrency = Some(5);
+        assert_eq!(
+            update_request(&id, "a", &desired, &account)
+                .settings
+                .task_cps,
+            Some(5)
+        );
     }
 
     #[test]

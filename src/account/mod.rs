@@ -6,9 +6,11 @@
 //! account. `api` below knows only the wire; `plan` above knows only its
 //! own values; this layer is where the two meet.
 
+pub mod jobs;
 pub mod mapping;
 pub mod read;
 pub mod writer;
 
+pub use jobs::jobs;
 pub use read::{AccountState, ReadOptions, read};
 pub use writer::AccountWriter;

@@ -2,12 +2,14 @@
 //! and the report of the whole run. Values only; `crate::render::apply`
 //! turns them into text.
 
+use crate::plan::model::{Step, TaskStatus};
+
 use super::error::StepError;
 
 /// How one task ended.
 #[derive(Debug, Clone)]
 pub enum Outcome {
-    /// Created by this run.
+    /// Created by this run (and stopped, when declared stopped).
     Created {
         /// The new task's ID.
         task_id: String,
@@ -20,10 +22,51 @@ pub enum Outcome {
         /// The existing task's ID, when the look-up found it.
         task_id: Option<String>,
     },
-    /// Not created; the account holds no such task.
+    /// Created, but the stop its manifest declares failed: it will start at
+    /// its scheduled time unless stopped. Re-running apply stops it.
+    CreatedNotStopped {
+        /// The new task's ID.
+        task_id: String,
+        /// Why the stop failed.
+        error: StepError,
+    },
+    /// Every step of an existing task was done.
+    Done {
+        /// The task's ID.
+        task_id: String,
+        /// The steps done, in order.
+        steps: Vec<Step>,
+    },
+    /// The task was no longer what the plan saw when apply came to it: left
+    /// alone. Plan again.
+    Changed {
+        /// The task's ID.
+        task_id: String,
+        /// Its status now, when it still exists under its name.
+        status: Option<TaskStatus>,
+    },
+    /// A step failed; the task is as the steps before it left it.
     Failed {
+        /// The step that failed.
+        step: Step,
         /// Why.
         error: StepError,
+    },
+    /// The update of a running task failed after aicall had stopped it; it
+    /// was started again with its old configuration: back as it was.
+    Restored {
+        /// Why the update failed.
+        error: StepError,
+    },
+    /// The update of a running task failed after aicall had stopped it,
+    /// and starting it again failed too: the task is STOPPED.
+    LeftStopped {
+        /// The task's ID.
+        task_id: String,
+        /// Why the update failed.
+        error: StepError,
+        /// Why the start that would have restored it failed.
+        restore_error: StepError,
     },
     /// Whether it was created could not be established. Re-run apply.
     Unknown {
@@ -31,6 +74,14 @@ pub enum Outcome {
         error: StepError,
         /// Why the look-up that would settle it failed.
         lookup_error: StepError,
+    },
+    /// A step's outcome could not be established, not even by reading the
+    /// task back. Re-run apply: it plans from the account.
+    StepUnknown {
+        /// The step.
+        step: Step,
+        /// Why.
+        error: StepError,
     },
     /// Not attempted: the run was interrupted first.
     Skipped,
@@ -40,11 +91,11 @@ pub enum Outcome {
 }
 
 impl Outcome {
-    /// Whether the task is in the account now (created here or elsewhere).
+    /// Whether the task now matches what the plan asked for.
     pub fn converged(&self) -> bool {
         matches!(
             self,
-            Outcome::Created { .. } | Outcome::MadeElsewhere { .. }
+            Outcome::Created { .. } | Outcome::MadeElsewhere { .. } | Outcome::Done { .. }
         )
     }
 }
@@ -52,7 +103,7 @@ impl Outcome {
 /// Something the executor reports while it works.
 #[derive(Debug, Clone)]
 pub enum Event {
-    /// A task's create is being sent.
+    /// A task's first step is being sent.
     Started {
         /// The task.
         name: String,
@@ -63,6 +114,13 @@ pub enum Event {
         name: String,
         /// Why the reply's outcome is unknown.
         error: StepError,
+    },
+    /// One step of a task with several is done; the task goes on.
+    StepDone {
+        /// The task.
+        name: String,
+        /// The step.
+        step: Step,
     },
     /// A task is done, one way or another.
     Finished {
@@ -91,14 +149,33 @@ impl Report {
         self.count(|o| matches!(o, Outcome::MadeElsewhere { .. }))
     }
 
-    /// Tasks that failed.
+    /// Existing tasks whose steps were all done.
+    pub fn done(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Done { .. }))
+    }
+
+    /// Tasks left alone because they changed since the plan.
+    pub fn changed(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::Changed { .. }))
+    }
+
+    /// Tasks whose step failed (restored ones and those left stopped
+    /// included).
     pub fn failed(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Failed { .. }))
+        self.count(|o| {
+            matches!(
+                o,
+                Outcome::Failed { .. }
+                    | Outcome::Restored { .. }
+                    | Outcome::LeftStopped { .. }
+                    | Outcome::CreatedNotStopped { .. }
+            )
+        })
     }
 
     /// Tasks whose fate is unknown.
     pub fn unknown(&self) -> usize {
-        self.count(|o| matches!(o, Outcome::Unknown { .. }))
+        self.count(|o| matches!(o, Outcome::Unknown { .. } | Outcome::StepUnknown { .. }))
     }
 
     /// Tasks not attempted because of an interruption.
@@ -109,6 +186,14 @@ impl Report {
     /// Tasks abandoned in flight by a second interruption.
     pub fn abandoned(&self) -> usize {
         self.count(|o| matches!(o, Outcome::Abandoned))
+    }
+
+    /// The tasks left stopped by a failed restart, with why.
+    pub fn left_stopped(&self) -> impl Iterator<Item = (&str, &Outcome)> {
+        self.outcomes
+            .iter()
+            .filter(|(_, o)| matches!(o, Outcome::LeftStopped { .. }))
+            .map(|(name, o)| (name.as_str(), o))
     }
 
     /// Whether every task converged.

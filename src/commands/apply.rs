@@ -12,18 +12,19 @@ use std::sync::Mutex;
 
 use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
 
-use crate::account::AccountWriter;
-use crate::account::mapping::create_request;
+use std::collections::HashMap;
+
+use crate::account::{self, AccountWriter};
 use crate::api::Endpoint;
-use crate::apply::{self, Cancellation, Event, Job, Level};
+use crate::apply::{self, Cancellation, Event, Level, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::plan::check::{self, Mismatch};
-use crate::plan::model::{DesiredTask, Plan};
+use crate::plan::model::{Action, DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
 use crate::render::apply::{self as words, NoPrompt};
 use crate::render::style::Style;
-use crate::render::{plan_errors, text};
+use crate::render::{outcome, plan_errors, text};
 use crate::settings::{self, Account, ApplySource, Connection, Manifests, Output};
 
 use super::interrupt::Interrupts;
@@ -41,7 +42,10 @@ pub fn run(settings: &settings::Apply, output: &Output) -> Result<ExitStatus, Er
             super::runtime()?.block_on(async {
                 let session = Session::open(&settings.connection).await?;
                 let status = async {
-                    let Some(plan) = fresh_plan(&session, settings, output, &desired).await? else {
+                    let Some(plan) =
+                        fresh_plan(&session, settings, output, &desired, settings.allow_restart)
+                            .await?
+                    else {
                         return Ok(ExitStatus::Failure);
                     };
                     execute(&session, settings, output, &plan, manifests.reads_stdin()).await
@@ -80,7 +84,10 @@ fn apply_saved(
     let Some(desired) = load_desired(&manifests, output)? else {
         return Ok(ExitStatus::Failure);
     };
-    let mismatches = check::verify(&saved, &desired);
+    let mut mismatches = check::verify(&saved, &desired);
+    if saved.plan.summary.restart > 0 && !settings.allow_restart {
+        mismatches.push(Mismatch::RestartNotAllowed);
+    }
     if !mismatches.is_empty() {
         return refuse(&mismatches);
     }
@@ -97,7 +104,15 @@ fn apply_saved(
             if !mismatches.is_empty() {
                 return refuse(&mismatches);
             }
-            let Some(fresh) = fresh_plan(&session, settings, output, &desired).await? else {
+            let Some(fresh) = fresh_plan(
+                &session,
+                settings,
+                output,
+                &desired,
+                saved.plan.allow_restart,
+            )
+            .await?
+            else {
                 return Ok(ExitStatus::Failure);
             };
             let stale = check::check(&saved, &fresh);
@@ -165,12 +180,14 @@ async fn fresh_plan(
     settings: &settings::Apply,
     output: &Output,
     desired: &[DesiredTask],
+    allow_restart: bool,
 ) -> Result<Option<Plan>, Error> {
     match make_plan(
         session,
         desired,
         &settings.connection,
         settings.listing.show_unmanaged,
+        allow_restart,
     )
     .await?
     {
@@ -195,22 +212,24 @@ async fn execute(
         text_options(settings.listing),
         output.stdout,
     ))?;
-    let creates: Vec<_> = plan.creates().collect();
-    if creates.is_empty() {
-        print(words::nothing_to_do())?;
+    let jobs = account::jobs(plan);
+    let blocked = plan.summary.blocked;
+    if jobs.is_empty() {
+        if blocked > 0 {
+            print(&outcome::summary(
+                &Report::default(),
+                blocked,
+                output.stdout,
+            ))?;
+            return Ok(ExitStatus::Failure);
+        }
+        print(outcome::nothing_to_do())?;
         return Ok(ExitStatus::Success);
     }
-    if !settings.auto_approve && !confirm(creates.len(), output, reads_stdin)? {
+    if !settings.auto_approve && !confirm(plan, output, reads_stdin)? {
         return Ok(ExitStatus::Failure);
     }
 
-    let jobs: Vec<Job<_>> = creates
-        .iter()
-        .map(|entry| Job {
-            name: entry.name.clone(),
-            request: create_request(&entry.name, &entry.desired),
-        })
-        .collect();
     let writer = AccountWriter {
         client: session.client.clone(),
         page_size: settings.connection.page_size,
@@ -239,7 +258,7 @@ async fn execute(
 
     // The progress lines are a block of their own, like the summary.
     print("\n")?;
-    let progress = Progress::new(jobs.len(), output);
+    let progress = Progress::new(plan, jobs.len(), output);
     let report = apply::execute(&writer, jobs, settings.parallelism, &cancel, &|event| {
         progress.on(event)
     })
@@ -247,10 +266,10 @@ async fn execute(
     progress.finish();
     watcher.abort();
 
-    print(&words::summary(&report, output.stdout))?;
+    print(&outcome::summary(&report, blocked, output.stdout))?;
     Ok(if report.abandoned() > 0 {
         ExitStatus::Interrupted
-    } else if report.success() {
+    } else if report.success() && blocked == 0 {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
@@ -258,7 +277,7 @@ async fn execute(
 }
 
 /// Asks on the terminal; refuses without one.
-fn confirm(creates: usize, output: &Output, reads_stdin: bool) -> Result<bool, Error> {
+fn confirm(plan: &Plan, output: &Output, reads_stdin: bool) -> Result<bool, Error> {
     let refusal = if reads_stdin {
         Some(NoPrompt::ManifestsFromStdin)
     } else if !output.stdin_is_terminal {
@@ -270,7 +289,13 @@ fn confirm(creates: usize, output: &Output, reads_stdin: bool) -> Result<bool, E
         eprint(&words::no_prompt(why, output.stderr))?;
         return Ok(false);
     }
-    eprint(&words::prompt(creates))?;
+    let creates = plan.creates().count();
+    let only_creates = plan.actions().count() == creates;
+    eprint(&if only_creates {
+        words::prompt(creates)
+    } else {
+        words::prompt_changes(plan)
+    })?;
     let mut answer = String::new();
     std::io::stdin()
         .lock()
@@ -303,14 +328,16 @@ struct Progress {
     style: Style,
     done: Mutex<usize>,
     total: usize,
+    /// Each task's kind, for its closing line.
+    actions: HashMap<String, Action>,
 }
 
 impl Progress {
-    fn new(total: usize, output: &Output) -> Progress {
+    fn new(plan: &Plan, total: usize, output: &Output) -> Progress {
         let bar = output.stderr_is_terminal.then(|| {
             let bar =
                 ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(words::PROGRESS_TEMPLATE) {
+            if let Ok(style) = ProgressStyle::with_template(outcome::PROGRESS_TEMPLATE) {
                 bar.set_style(style);
             }
             bar
@@ -320,6 +347,10 @@ impl Progress {
             style: output.stdout,
             done: Mutex::new(0),
             total,
+            actions: plan
+                .actions()
+                .map(|entry| (entry.name.clone(), entry.action))
+                .collect(),
         }
     }
 
@@ -332,13 +363,18 @@ impl Progress {
                 return;
             }
             Event::LookingUp { name, error } => {
-                (words::looking_up(&name, &error, self.style), false)
+                (outcome::looking_up(&name, &error, self.style), false)
             }
-            Event::Finished { name, outcome } => {
+            Event::StepDone { name, step } => (outcome::step_done(&name, step, self.style), false),
+            Event::Finished {
+                name,
+                outcome: ended,
+            } => {
                 let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
                 *done += 1;
+                let action = self.actions.get(&name).copied().unwrap_or(Action::Create);
                 (
-                    words::finished(&name, &outcome, *done, self.total, self.style),
+                    outcome::finished(&name, action, &ended, *done, self.total, self.style),
                     true,
                 )
             }

@@ -41,6 +41,7 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
             &desired,
             &settings.connection,
             settings.listing.show_unmanaged,
+            settings.allow_restart,
         )
         .await;
         // The seal's key: only these credentials can apply the saved plan.
@@ -151,8 +152,16 @@ pub(crate) async fn make_plan(
     desired: &[DesiredTask],
     connection: &Connection,
     show_unmanaged: bool,
+    allow_restart: bool,
 ) -> Result<Result<Plan, Vec<PlanError>>, Error> {
-    let names: Vec<&str> = desired.iter().map(|t| t.name.as_str()).collect();
+    // A task's old names too: it may still carry one, to be renamed.
+    let mut names: Vec<&str> = desired
+        .iter()
+        .flat_map(|t| std::iter::once(&t.name).chain(&t.renamed_from))
+        .map(String::as_str)
+        .collect();
+    names.sort_unstable();
+    names.dedup();
     let state = account::read(
         &session.client,
         &names,
@@ -174,6 +183,7 @@ pub(crate) async fn make_plan(
         },
         target: session.target.clone(),
         now: jiff::Timestamp::now(),
+        allow_restart,
     }))
 }
 

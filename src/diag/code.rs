@@ -159,6 +159,9 @@ codes! {
     /// No tasks.
     NoTasks = "no-tasks", Validate, [Error],
         "a document without tasks, or a file without any manifest";
+    /// A `renamedFrom` name that cannot be an old name of the task.
+    RenamedFrom = "renamed-from", Validate, [Error],
+        "a `renamedFrom` name that is the task's own, another task's, or claimed by two tasks";
     /// A redial interval that UpdateAiCallTask would refuse.
     UpdateLimit = "update-limit", Validate, [Warning],
         "`retry.intervalMinutes` above the 120 UpdateAiCallTask accepts";
@@ -172,6 +175,15 @@ codes! {
     StartInPast = "start-in-past", Plan, [Error],
         "a task to create would start in the past",
         help "move `start.at` into the future, or use `start: immediate`";
+    /// A renamed task's new and old names both exist, or its old names
+    /// are carried by several tasks: which one to rename is ambiguous.
+    RenameConflict = "rename-conflict", Plan, [Error],
+        "a task's name and an old name of it both exist in the account, or its old names match several tasks",
+        help "rename or retire the other task in the console, or remove the old name from `renamedFrom`";
+    /// A task to create is declared stopped but starts at once.
+    StoppedImmediate = "stopped-immediate", Plan, [Error],
+        "a task to create is declared `stopped` but would start calling as soon as it is created",
+        help "give it a scheduled start (`start: { at: ... }`) to create it stopped, or remove `status: stopped`";
 }
 
 impl Code {

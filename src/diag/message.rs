@@ -3,7 +3,7 @@
 
 use std::fmt;
 
-use crate::diag::{DatetimeFlaw, InterpolationFlaw, NameFlaw, Problem, Scope, join_or};
+use crate::diag::{DatetimeFlaw, InterpolationFlaw, NameFlaw, Problem, RenameFlaw, Scope, join_or};
 use crate::manifest::field::Field;
 use crate::manifest::model::TimeOfDayError;
 
@@ -113,6 +113,23 @@ impl fmt::Display for Problem {
                 write!(f, "task name `{name}` is used by two tasks")
             }
             Problem::EmptyName => write!(f, "task `{}` must not be empty", Field::Name),
+            Problem::Rename { old, flaw } => match flaw {
+                RenameFlaw::Itself => write!(
+                    f,
+                    "`{}` names the task's own name `{old}`",
+                    Field::RenamedFrom
+                ),
+                RenameFlaw::Declared => write!(
+                    f,
+                    "`{}` names `{old}`, which another task of the manifests is called",
+                    Field::RenamedFrom
+                ),
+                RenameFlaw::ClaimedTwice => write!(
+                    f,
+                    "`{old}` is claimed by the `{}` of two tasks",
+                    Field::RenamedFrom
+                ),
+            },
             Problem::InvalidName { name, flaw } => match flaw {
                 NameFlaw::Control => write!(
                     f,

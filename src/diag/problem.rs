@@ -68,6 +68,17 @@ pub enum NameFlaw {
     Padded,
 }
 
+/// What is wrong with a name in `renamedFrom`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RenameFlaw {
+    /// It is the task's own name.
+    Itself,
+    /// Another manifest task has that name: it cannot be both.
+    Declared,
+    /// Another task claims it too: only one task can have been it.
+    ClaimedTwice,
+}
+
 /// Why an `${...}` could not be expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InterpolationFlaw {
@@ -280,6 +291,13 @@ pub enum Problem {
         /// The name.
         name: String,
     },
+    /// A name in `renamedFrom` that cannot be an old name of this task.
+    Rename {
+        /// The old name as written.
+        old: String,
+        /// What is wrong with it.
+        flaw: RenameFlaw,
+    },
     /// A task name that is empty.
     EmptyName,
     /// A task name that is unusable or suspicious.
@@ -344,6 +362,7 @@ impl Problem {
             Problem::WindowOrder { .. } => Code::WindowOrder,
             Problem::WindowOverlap { .. } => Code::WindowOverlap,
             Problem::DuplicateName { .. } => Code::DuplicateName,
+            Problem::Rename { .. } => Code::RenamedFrom,
             Problem::EmptyName => Code::EmptyName,
             Problem::InvalidName { .. } => Code::InvalidName,
             Problem::UnsetVariable { .. } => Code::UnsetVariable,
@@ -381,6 +400,10 @@ impl Problem {
             Problem::DuplicateKey { .. } => "second definition".to_owned(),
             Problem::DuplicateItem { .. } => "repeated here".to_owned(),
             Problem::DuplicateName { .. } => "used again here".to_owned(),
+            Problem::Rename {
+                flaw: RenameFlaw::ClaimedTwice,
+                ..
+            } => "claimed again here".to_owned(),
             Problem::UnsetVariable { .. } => "not set in the environment".to_owned(),
             Problem::NaiveDatetime { .. } => "no UTC offset".to_owned(),
             Problem::WindowOverlap { .. } => "overlaps another window".to_owned(),
@@ -455,6 +478,17 @@ impl Problem {
             Problem::DuplicateName { .. } => {
                 "task names are the identity of tasks in the account: rename one".to_owned()
             }
+            Problem::Rename { flaw, .. } => match flaw {
+                RenameFlaw::Itself => "remove it: a task is not renamed from its own name",
+                RenameFlaw::Declared => {
+                    "a task cannot be renamed from a name another manifest task keeps: remove \
+                     one of the two"
+                }
+                RenameFlaw::ClaimedTwice => {
+                    "one old task can become only one new task: keep the name in one `renamedFrom`"
+                }
+            }
+            .to_owned(),
             Problem::InvalidName {
                 flaw: NameFlaw::Padded,
                 name,

@@ -72,6 +72,10 @@ fields! {
     RetryTimes = "retry.times", "CallRetryTimes";
     /// Minutes between redials.
     RetryIntervalMinutes = "retry.intervalMinutes", "CallRetryInterval";
+    /// The status aicall keeps the task in: running or stopped.
+    Status = "status", "StartAiCallTask, StopAiCallTask";
+    /// Names the task had before: renamed in place instead of created anew.
+    RenamedFrom = "renamedFrom", "TaskName (UpdateAiCallTask)";
 }
 
 impl Field {
@@ -85,10 +89,26 @@ impl Field {
         Field::CallDays,
         Field::CallWindows,
         Field::Retry,
+        Field::Status,
+        Field::RenamedFrom,
     ];
 
-    /// The fields `defaults` may set: a task's, except its name.
+    /// The fields `defaults` may set: a task's, except its name and the
+    /// names it had (each task has its own).
     pub const DEFAULTS: &'static [Field] = &[
+        Field::AgentId,
+        Field::VirtualNumber,
+        Field::Start,
+        Field::Concurrency,
+        Field::CallDays,
+        Field::CallWindows,
+        Field::Retry,
+        Field::Status,
+    ];
+
+    /// The fields that make up a task's configuration (what
+    /// CreateAiCallTask and UpdateAiCallTask send), compared by the plan.
+    pub const CONFIG: &'static [Field] = &[
         Field::AgentId,
         Field::VirtualNumber,
         Field::Start,
@@ -143,6 +163,7 @@ mod tests {
         let mut sorted = Field::TASK.to_vec();
         sorted.sort();
         assert_eq!(sorted, Field::TASK);
-        assert_eq!(&Field::TASK[1..], Field::DEFAULTS);
+        assert_eq!(&Field::TASK[1..Field::TASK.len() - 1], Field::DEFAULTS);
+        assert_eq!(&Field::TASK[1..8], Field::CONFIG);
     }
 }

@@ -13,7 +13,7 @@ use std::collections::HashSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, FileId, Problem, SourceFile, Sources, Span};
+use crate::diag::{Diagnostic, FileId, Problem, RenameFlaw, SourceFile, Sources, Span};
 use crate::manifest::model::TaskSpec;
 use crate::manifest::validate::Checker;
 use crate::manifest::{interpolate, yaml};
@@ -339,7 +339,46 @@ fn check(
             }
         }
     }
+    // An old name is the name of one task only, and of no task the
+    // manifests declare: a task is renamed from a name nobody keeps.
+    let mut claimed: HashMap<&str, (FileId, Span)> = HashMap::new();
+    for (id, task) in &found {
+        for (old, span) in &task.renamed_from {
+            if let Some((declared_id, declared_span)) = first.get(old.as_str()) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        *id,
+                        *span,
+                        Problem::Rename {
+                            old: old.clone(),
+                            flaw: RenameFlaw::Declared,
+                        },
+                    )
+                    .with_related(
+                        *declared_id,
+                        *declared_span,
+                        "declared here",
+                    ),
+                );
+            } else if let Some((claim_id, claim_span)) = claimed.get(old.as_str()) {
+                diagnostics.push(
+                    Diagnostic::new(
+                        *id,
+                        *span,
+                        Problem::Rename {
+                            old: old.clone(),
+                            flaw: RenameFlaw::ClaimedTwice,
+                        },
+                    )
+                    .with_related(*claim_id, *claim_span, "first claimed here"),
+                );
+            } else {
+                claimed.insert(old, (*id, *span));
+            }
+        }
+    }
     drop(first);
+    drop(claimed);
 
     // Aliases copy nodes, and with them the problems of their values:
     // report each once.

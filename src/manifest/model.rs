@@ -28,6 +28,12 @@ pub struct TaskSpec {
     pub call_windows: Vec<Window>,
     /// Redial policy; `None` = no redial.
     pub retry: Option<Retry>,
+    /// The status to keep the task in; `None` = not managed (a task stopped
+    /// in the console in an emergency stays stopped).
+    pub status: Option<DeclaredStatus>,
+    /// Names the task had before, most recent first: when no task has
+    /// `name` but one has an old name, it is renamed in place.
+    pub renamed_from: Vec<String>,
     /// Where the task is written.
     pub origin: Origin,
 }
@@ -328,6 +334,16 @@ words! {
         NetworkBusy = "NETWORK_BUSY",
         /// Nobody answered.
         NoAnswer = "NO_ANSWER",
+    }
+}
+
+words! {
+    /// The status a manifest declares for a task (`status`).
+    pub enum DeclaredStatus {
+        /// Calling: started if stopped, never started early.
+        Running = "running",
+        /// Not calling: stopped if running or waiting to start.
+        Stopped = "stopped",
     }
 }
 

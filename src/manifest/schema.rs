@@ -18,7 +18,7 @@
 
 use schemars::{JsonSchema, Schema};
 
-use crate::manifest::model::{RetryReason, Weekday};
+use crate::manifest::model::{DeclaredStatus, RetryReason, Weekday};
 
 /// `HH:MM` or `HH:MM:SS`, 24-hour clock, two digits each.
 const TIME_PATTERN: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$";
@@ -61,9 +61,27 @@ pub struct Task {
     /// name is used for good.
     #[schemars(length(min = 1))]
     pub name: String,
+    /// Names the task had before (UpdateAiCallTask can change TaskName):
+    /// one name or a list. When no account task has `name` but one has an
+    /// old name, that task is renamed in place instead of a second
+    /// campaign being created (like Terraform's `moved`). Not the task's
+    /// own name, not another task's, and each old name claimed by one task
+    /// only.
+    #[schemars(rename = "renamedFrom", transform = not_null)]
+    pub renamed_from: Option<OneOrMany>,
     /// The other fields.
     #[schemars(flatten)]
     pub fields: TaskFields,
+}
+
+/// One old name, or a non-empty list of them.
+#[derive(JsonSchema)]
+#[schemars(untagged)]
+pub enum OneOrMany {
+    /// One old name.
+    One(#[schemars(length(min = 1))] String),
+    /// Several old names, no repeats.
+    Many(#[schemars(length(min = 1), extend("uniqueItems" = true))] Vec<String>),
 }
 
 /// Every task field except `name`.
@@ -97,6 +115,11 @@ pub struct TaskFields {
     /// Redial numbers that were not reached (MissCallRetry=true). Unset or
     /// `null`: no redial.
     pub retry: Option<RetryField>,
+    /// The status aicall keeps the task in: `running` (started when stopped
+    /// or failed; a task waiting for its scheduled start is never started
+    /// early) or `stopped` (stopped when running or waiting). Unset or
+    /// `null`: not managed, so a task stopped in the console stays stopped.
+    pub status: Option<DeclaredStatus>,
 }
 
 /// When a task starts.

@@ -3,7 +3,9 @@
 //! Identity is the exact task name (case-sensitive, no trimming): the API's
 //! own name filter is a fuzzy, case-insensitive substring match
 //! (`aiccs-api.md` §3.3), so whoever reads the account must hand over only
-//! the tasks whose name matches a manifest name exactly.
+//! the tasks whose name matches a manifest name (or an old name a manifest
+//! lists in `renamedFrom`) exactly. What is done with each task found is
+//! decided by [`super::decide`].
 
 use std::collections::HashMap;
 
@@ -11,10 +13,11 @@ use jiff::Timestamp;
 
 use crate::diag::Code;
 
-use super::diff;
+use super::decide;
+use super::diff::Comparison;
 use super::model::{
-    Action, DesiredTask, FORMAT_VERSION, ObservedTask, Plan, Start, Step, Summary, Target,
-    TaskEntry, UnmanagedTask, shown_time,
+    Action, DeclaredStatus, DesiredTask, FORMAT_VERSION, ObservedTask, Plan, Source, Start,
+    Summary, Target, TaskEntry, UnmanagedTask, shown_time,
 };
 use super::saved::manifest_digest;
 
@@ -23,7 +26,8 @@ use super::saved::manifest_digest;
 pub struct Inputs<'a> {
     /// The manifests' tasks, in manifest order, names unique.
     pub desired: &'a [DesiredTask],
-    /// Every account task whose exact name is one of the desired names.
+    /// Every account task whose exact name is one of the desired names or
+    /// of their old names.
     pub observed: &'a [ObservedTask],
     /// How many account tasks no manifest names.
     pub unmanaged_count: u64,
@@ -33,6 +37,8 @@ pub struct Inputs<'a> {
     pub target: Target,
     /// The current time: scheduled starts must lie after it.
     pub now: Timestamp,
+    /// Whether a running task may be stopped, updated and started again.
+    pub allow_restart: bool,
 }
 
 /// Why no plan can be made.
@@ -56,8 +62,40 @@ pub enum PlanError {
         /// The current time, RFC 3339 UTC to the second.
         now: String,
         /// Where the task is declared.
-        location: super::model::Source,
+        location: Source,
     },
+    /// A renamed task's name and old names are carried by more than one
+    /// account task: which one is meant cannot be told.
+    #[error("task `{name}` is renamed from {}, but the account holds {}: only one may exist", quoted(old_names), found.iter().map(|(n, id)| format!("`{n}` (task {id})")).collect::<Vec<_>>().join(" and "))]
+    RenameConflict {
+        /// The task.
+        name: String,
+        /// Its old names.
+        old_names: Vec<String>,
+        /// The account tasks found, name and ID.
+        found: Vec<(String, String)>,
+        /// Where the task is declared.
+        location: Source,
+    },
+    /// A task to create is declared stopped but starts at once: creating it
+    /// would start calling before it could be stopped.
+    #[error(
+        "task `{name}` is declared `stopped` but starts `immediate`: creating it would start calling at once"
+    )]
+    StoppedImmediate {
+        /// The task.
+        name: String,
+        /// Where the task is declared.
+        location: Source,
+    },
+}
+
+fn quoted(names: &[String]) -> String {
+    names
+        .iter()
+        .map(|n| format!("`{n}`"))
+        .collect::<Vec<_>>()
+        .join(", ")
 }
 
 impl PlanError {
@@ -66,14 +104,18 @@ impl PlanError {
         match self {
             PlanError::DuplicateName { .. } => Code::DuplicateInAccount,
             PlanError::StartInPast { .. } => Code::StartInPast,
+            PlanError::RenameConflict { .. } => Code::RenameConflict,
+            PlanError::StoppedImmediate { .. } => Code::StoppedImmediate,
         }
     }
 
     /// Where in the manifests the problem is, when it is in one place.
-    pub fn location(&self) -> Option<&super::model::Source> {
+    pub fn location(&self) -> Option<&Source> {
         match self {
             PlanError::DuplicateName { .. } => None,
-            PlanError::StartInPast { location, .. } => Some(location),
+            PlanError::StartInPast { location, .. }
+            | PlanError::RenameConflict { location, .. }
+            | PlanError::StoppedImmediate { location, .. } => Some(location),
         }
     }
 }
@@ -84,48 +126,71 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
     for task in inputs.observed {
         by_name.entry(task.name.as_str()).or_default().push(task);
     }
+    let named = |name: &str| -> &[&ObservedTask] {
+        by_name.get(name).map(Vec::as_slice).unwrap_or_default()
+    };
 
     let mut errors = Vec::new();
-    let mut summary = Summary::default();
     let mut entries = Vec::with_capacity(inputs.desired.len());
     for desired in inputs.desired {
-        let found = by_name
-            .get(desired.name.as_str())
-            .map(Vec::as_slice)
-            .unwrap_or_default();
-        match found {
-            [] => {
-                if let Some(Start::Scheduled(start)) = &desired.config.start
-                    && start.at_ms <= inputs.now.as_millisecond()
-                {
-                    errors.push(PlanError::StartInPast {
-                        name: desired.name.clone(),
-                        at: start.rfc3339(),
-                        now: shown_time(inputs.now),
-                        location: desired.source.clone(),
-                    });
-                }
-                summary.create += 1;
-                entries.push(entry(desired, Action::Create, None, Default::default()));
-            }
-            [observed] => {
-                let comparison = diff::compare(&desired.config, &observed.config);
-                let action = if comparison.matches() {
-                    summary.unchanged += 1;
-                    Action::Unchanged
-                } else {
-                    summary.drifted += 1;
-                    Action::Drift
-                };
-                entries.push(entry(desired, action, Some(observed), comparison));
-            }
-            several => {
-                let mut task_ids: Vec<String> = several.iter().map(|t| t.task_id.clone()).collect();
+        let found = named(&desired.name);
+        let old: Vec<&ObservedTask> = desired
+            .renamed_from
+            .iter()
+            .flat_map(|old| named(old).iter().copied())
+            .collect();
+        let existing = match (found, old.as_slice()) {
+            ([], []) => None,
+            ([one], []) | ([], [one]) => Some(*one),
+            ([_, _, ..], _) => {
+                let mut task_ids: Vec<String> = found.iter().map(|t| t.task_id.clone()).collect();
                 task_ids.sort();
                 errors.push(PlanError::DuplicateName {
                     name: desired.name.clone(),
                     task_ids,
                 });
+                continue;
+            }
+            _ => {
+                errors.push(PlanError::RenameConflict {
+                    name: desired.name.clone(),
+                    old_names: desired.renamed_from.clone(),
+                    found: found
+                        .iter()
+                        .chain(&old)
+                        .map(|t| (t.name.clone(), t.task_id.clone()))
+                        .collect(),
+                    location: desired.source.clone(),
+                });
+                continue;
+            }
+        };
+        match existing {
+            None => {
+                if let Some(error) = create_error(desired, inputs.now) {
+                    errors.push(error);
+                }
+                entries.push(TaskEntry {
+                    name: desired.name.clone(),
+                    action: Action::Create,
+                    steps: decide::create(desired),
+                    blocked: Vec::new(),
+                    source: desired.source.clone(),
+                    task_id: None,
+                    status: None,
+                    renamed_from: None,
+                    old_names: desired.renamed_from.clone(),
+                    declared_status: desired.status,
+                    desired: desired.config.clone(),
+                    account: None,
+                    changes: Vec::new(),
+                    unverified: Vec::new(),
+                });
+            }
+            Some(observed) => {
+                let decision =
+                    decide::existing(desired, observed, inputs.now, inputs.allow_restart);
+                entries.push(existing_entry(desired, observed, decision));
             }
         }
     }
@@ -133,41 +198,68 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
         return Err(errors);
     }
 
-    summary.unmanaged = inputs.unmanaged_count;
     Ok(Plan {
         format_version: FORMAT_VERSION.to_owned(),
         made_at: shown_time(inputs.now),
         target: inputs.target,
         manifest_digest: manifest_digest(inputs.desired),
-        summary,
+        allow_restart: inputs.allow_restart,
+        summary: Summary::of(&entries, inputs.unmanaged_count),
         tasks: entries,
         unmanaged: inputs.unmanaged,
     })
 }
 
-fn entry(
+/// Why `desired` cannot be created now, if it cannot.
+fn create_error(desired: &DesiredTask, now: Timestamp) -> Option<PlanError> {
+    match &desired.config.start {
+        Some(Start::Scheduled(start)) if start.at_ms <= now.as_millisecond() => {
+            Some(PlanError::StartInPast {
+                name: desired.name.clone(),
+                at: start.rfc3339(),
+                now: shown_time(now),
+                location: desired.source.clone(),
+            })
+        }
+        Some(Start::Immediate) if desired.status == Some(DeclaredStatus::Stopped) => {
+            Some(PlanError::StoppedImmediate {
+                name: desired.name.clone(),
+                location: desired.source.clone(),
+            })
+        }
+        _ => None,
+    }
+}
+
+/// The entry of an existing task. Its account configuration is kept when
+/// it differs or is acted on, so the plan shows (and a saved plan can
+/// prove) what it saw.
+pub fn existing_entry(
     desired: &DesiredTask,
-    action: Action,
-    observed: Option<&ObservedTask>,
-    comparison: diff::Comparison,
+    observed: &ObservedTask,
+    decision: decide::Decision,
 ) -> TaskEntry {
-    let steps = match action {
-        Action::Create => vec![Step::Create],
-        Action::Drift | Action::Unchanged => Vec::new(),
-    };
+    let renamed_from = (observed.name != desired.name).then(|| observed.name.clone());
+    let Comparison {
+        changes,
+        unverified,
+    } = decision.comparison;
+    let keep_account = !changes.is_empty() || !decision.steps.is_empty() || renamed_from.is_some();
     TaskEntry {
         name: desired.name.clone(),
-        action,
-        steps,
+        action: decision.action,
+        steps: decision.steps,
+        blocked: decision.blocked,
         source: desired.source.clone(),
-        task_id: observed.map(|o| o.task_id.clone()),
-        status: observed.and_then(|o| o.status),
+        task_id: Some(observed.task_id.clone()),
+        status: observed.status,
+        renamed_from,
+        old_names: desired.renamed_from.clone(),
+        declared_status: desired.status,
         desired: desired.config.clone(),
-        account: observed
-            .filter(|_| !comparison.changes.is_empty())
-            .map(|o| o.config.clone()),
-        changes: comparison.changes,
-        unverified: comparison.unverified,
+        account: keep_account.then(|| observed.config.clone()),
+        changes,
+        unverified,
     }
 }
 
@@ -175,7 +267,7 @@ fn entry(
 mod tests {
     use super::*;
     use crate::manifest::field::Field;
-    use crate::plan::model::ScheduledStart;
+    use crate::plan::model::{ScheduledStart, Step, TaskStatus};
     use crate::testing::{desired, inputs, observed};
 
     #[test]
@@ -187,9 +279,9 @@ mod tests {
             plan.summary,
             Summary {
                 create: 1,
-                drifted: 0,
                 unchanged: 1,
-                unmanaged: 39
+                unmanaged: 39,
+                ..Summary::default()
             }
         );
         assert_eq!(plan.tasks[0].action, Action::Create);
@@ -202,24 +294,88 @@ mod tests {
     }
 
     #[test]
-    fn a_differing_task_is_drift_not_an_action() {
+    fn a_differing_stopped_task_is_updated() {
         let desired = [desired("a", 5)];
         let mut existing = observed(&desired[0], "118700000000000001");
         existing.config.concurrency = Some(10);
+        existing.status = Some(TaskStatus::Stopped);
         let plan = build(inputs(&desired, &[existing.clone()], 0)).expect("plan");
         assert_eq!(
             plan.summary,
             Summary {
-                create: 0,
-                drifted: 1,
-                unchanged: 0,
-                unmanaged: 0
+                update: 1,
+                ..Summary::default()
             }
         );
-        assert!(!plan.summary.has_changes());
-        assert!(plan.tasks[0].steps.is_empty());
+        assert!(plan.summary.has_changes());
+        assert_eq!(plan.tasks[0].steps, [Step::Update]);
         assert_eq!(plan.tasks[0].changes, [Field::Concurrency]);
         assert_eq!(plan.tasks[0].account.as_ref(), Some(&existing.config));
+    }
+
+    #[test]
+    fn a_differing_running_task_is_blocked_without_allow_restart() {
+        let desired = [desired("a", 5)];
+        let mut existing = observed(&desired[0], "118700000000000001");
+        existing.config.concurrency = Some(10);
+        let plan = build(inputs(&desired, std::slice::from_ref(&existing), 0)).expect("plan");
+        assert_eq!(plan.tasks[0].action, Action::Blocked);
+        assert_eq!((plan.summary.blocked, plan.summary.update), (1, 0));
+        assert!(plan.summary.has_changes(), "blocked entries are reported");
+        let mut allowed = inputs(&desired, std::slice::from_ref(&existing), 0);
+        allowed.allow_restart = true;
+        let plan = build(allowed).expect("plan");
+        assert_eq!(plan.tasks[0].action, Action::Restart);
+        assert_eq!((plan.summary.update, plan.summary.restart), (1, 1));
+        assert!(plan.allow_restart);
+    }
+
+    #[test]
+    fn a_task_found_under_an_old_name_is_renamed_in_place() {
+        let mut new = desired("new", 5);
+        new.renamed_from = vec!["old".to_owned(), "older".to_owned()];
+        let mut account = observed(&new, "118700000000000001");
+        account.name = "older".to_owned();
+        account.status = Some(TaskStatus::Stopped);
+        let plan = build(inputs(&[new.clone()], &[account.clone()], 0)).expect("plan");
+        let entry = &plan.tasks[0];
+        assert_eq!(
+            (entry.action, &entry.steps),
+            (Action::Rename, &vec![Step::Update])
+        );
+        assert_eq!(entry.renamed_from.as_deref(), Some("older"));
+        assert_eq!(plan.summary.rename, 1);
+
+        // Both names present, or two old names present: ambiguous.
+        let mut same_name = observed(&new, "118700000000000002");
+        same_name.name = "new".to_owned();
+        let errors =
+            build(inputs(&[new.clone()], &[account.clone(), same_name], 0)).expect_err("conflict");
+        assert_eq!(errors[0].code(), Code::RenameConflict);
+        assert_eq!(
+            errors[0].to_string(),
+            "task `new` is renamed from `old`, `older`, but the account holds `new` (task \
+             118700000000000002) and `older` (task 118700000000000001): only one may exist"
+        );
+        let mut old = account.clone();
+        old.name = "old".to_owned();
+        old.task_id = "118700000000000003".to_owned();
+        assert_eq!(
+            build(inputs(&[new], &[account, old], 0)).expect_err("two old")[0].code(),
+            Code::RenameConflict
+        );
+    }
+
+    #[test]
+    fn a_task_declared_stopped_is_created_stopped_only_when_scheduled() {
+        let mut task = desired("quiet", 5);
+        task.status = Some(DeclaredStatus::Stopped);
+        let errors = build(inputs(std::slice::from_ref(&task), &[], 0)).expect_err("immediate");
+        assert_eq!(errors[0].code(), Code::StoppedImmediate);
+        task.config.start = Some(crate::testing::scheduled());
+        let plan = build(inputs(&[task], &[], 0)).expect("scheduled");
+        assert_eq!(plan.tasks[0].steps, [Step::Create, Step::Stop]);
+        assert_eq!(plan.summary.create, 1);
     }
 
     #[test]

@@ -23,9 +23,15 @@ use std::collections::{BTreeMap, BTreeSet};
 use crate::manifest::field::Field;
 use crate::secret::Secret;
 
+use super::build::existing_entry;
+use super::decide;
 use super::diff::compare;
-use super::model::{Action, DesiredTask, Plan, Step, Summary, Target, TaskConfig, TaskEntry};
-use super::saved::{Precondition, SavedPlan, manifest_digest, preconditions_of, task_digest};
+use super::model::{
+    Action, DesiredTask, ObservedTask, Plan, Summary, Target, TaskConfig, TaskEntry,
+};
+use super::saved::{
+    Precondition, SavedPlan, config_digest, manifest_digest, preconditions_of, task_digest,
+};
 
 /// A way a saved plan does not match the manifests, found before any
 /// request.
@@ -112,6 +118,9 @@ pub enum Mismatch {
     /// The seal does not hold: the file was changed after aicall wrote it,
     /// or it is applied with other credentials than it was made with.
     Seal,
+    /// The plan restarts running tasks, and this run was not given
+    /// `--allow-restart`: the consent is given when applying, not planning.
+    RestartNotAllowed,
 }
 
 /// The part of an entry that contradicts the rest.
@@ -222,11 +231,7 @@ pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
         .plan
         .tasks
         .iter()
-        .map(|e| DesiredTask {
-            name: e.name.clone(),
-            config: e.desired.clone(),
-            source: e.source.clone(),
-        })
+        .map(TaskEntry::desired_task)
         .collect();
     let recorded: BTreeMap<&str, String> = entries_as_desired
         .iter()
@@ -288,7 +293,10 @@ pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
             }),
             Some(task) => {
                 let fields = compare(&task.config, &entry.desired).changes;
-                if entry.desired != task.config {
+                if entry.desired != task.config
+                    || entry.declared_status != task.status
+                    || entry.old_names != task.renamed_from
+                {
                     out.push(Mismatch::Desired {
                         name: entry.name.clone(),
                         fields: if fields.is_empty() {
@@ -307,7 +315,7 @@ pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
                 }
             }
         }
-        if let Some(part) = inconsistency(entry) {
+        if let Some(part) = inconsistency(entry, &saved.plan) {
             out.push(Mismatch::Inconsistent {
                 name: entry.name.clone(),
                 part,
@@ -330,7 +338,7 @@ pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
             unexpected: found.difference(&wanted).cloned().collect(),
         });
     }
-    if saved.plan.summary != counts(&saved.plan) {
+    if saved.plan.summary != Summary::of(&saved.plan.tasks, saved.plan.summary.unmanaged) {
         out.push(Mismatch::Summary);
     }
     out
@@ -341,24 +349,43 @@ pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
 /// account changed since the plan was reviewed.
 pub fn check(saved: &SavedPlan, fresh: &Plan) -> Vec<Staleness> {
     let mut stale = Vec::new();
-    let fresh_creates: BTreeSet<&str> = fresh.creates().map(|t| t.name.as_str()).collect();
+    let fresh_entries: BTreeMap<&str, &TaskEntry> =
+        fresh.tasks.iter().map(|t| (t.name.as_str(), t)).collect();
     for precondition in &saved.preconditions {
-        let Precondition::NoTaskNamed { name } = precondition;
-        if !fresh_creates.contains(name.as_str()) {
-            stale.push(Staleness::NameTaken {
-                precondition: precondition.clone(),
-                task_id: fresh
-                    .tasks
-                    .iter()
-                    .find(|t| &t.name == name)
-                    .and_then(|t| t.task_id.clone()),
-            });
+        match precondition {
+            Precondition::NoTaskNamed { name } => {
+                let entry = fresh_entries.get(name.as_str());
+                let free = entry.is_some_and(|e| e.task_id.is_none() || e.renamed_from.is_some());
+                if !free {
+                    stale.push(Staleness::NameTaken {
+                        precondition: precondition.clone(),
+                        task_id: entry.and_then(|e| e.task_id.clone()),
+                    });
+                }
+            }
+            Precondition::TaskState {
+                name,
+                task_id,
+                status,
+                config_digest: digest,
+            } => {
+                let holds = fresh_entries.get(name.as_str()).is_some_and(|e| {
+                    e.task_id.as_ref() == Some(task_id)
+                        && e.status == *status
+                        && e.account.as_ref().map(config_digest).as_ref() == Some(digest)
+                });
+                if !holds {
+                    stale.push(Staleness::Changed { name: name.clone() });
+                }
+            }
         }
     }
     let saved_creates: BTreeSet<&str> = saved.plan.creates().map(|t| t.name.as_str()).collect();
-    let unplanned: Vec<String> = fresh_creates
-        .difference(&saved_creates)
-        .map(|n| (*n).to_owned())
+    let unplanned: Vec<String> = fresh
+        .creates()
+        .map(|t| t.name.as_str())
+        .filter(|name| !saved_creates.contains(name))
+        .map(str::to_owned)
         .collect();
     if !unplanned.is_empty() {
         stale.push(Staleness::Unplanned { names: unplanned });
@@ -407,66 +434,81 @@ fn differing_fields(a: &TaskConfig, b: &TaskConfig) -> Vec<Field> {
     out
 }
 
-/// Where an entry contradicts itself, if it does.
-fn inconsistency(entry: &TaskEntry) -> Option<EntryPart> {
-    let steps: &[Step] = match entry.action {
-        Action::Create => &[Step::Create],
-        Action::Drift | Action::Unchanged => &[],
+/// Where an entry contradicts itself, if it does: its verdict, steps and
+/// blocks must be the ones [`decide`] gives for the facts it records (the
+/// account's task as it saw it, at the time the plan was made).
+fn inconsistency(entry: &TaskEntry, plan: &Plan) -> Option<EntryPart> {
+    let desired = entry.desired_task();
+    let Some(task_id) = &entry.task_id else {
+        let clean = entry.status.is_none()
+            && entry.renamed_from.is_none()
+            && entry.account.is_none()
+            && entry.changes.is_empty()
+            && entry.unverified.is_empty()
+            && entry.blocked.is_empty();
+        return if !clean {
+            Some(EntryPart::Account)
+        } else if entry.action != Action::Create || entry.steps != decide::create(&desired) {
+            Some(EntryPart::Steps)
+        } else {
+            None
+        };
     };
-    if entry.steps != steps {
-        return Some(EntryPart::Steps);
-    }
-    let exists = entry.action != Action::Create;
-    let id_ok = entry
-        .task_id
-        .as_deref()
-        .is_some_and(|id| (1..=20).contains(&id.len()) && id.bytes().all(|b| b.is_ascii_digit()));
-    if exists != id_ok || (!exists && entry.task_id.is_some()) {
+    if !(1..=20).contains(&task_id.len()) || !task_id.bytes().all(|b| b.is_ascii_digit()) {
         return Some(EntryPart::TaskId);
     }
-    if !exists && entry.status.is_some() {
-        return Some(EntryPart::TaskId);
+    let now = plan.made_at.parse().ok()?;
+    let config = match &entry.account {
+        Some(account) => account.clone(),
+        None => without(&entry.desired, &entry.unverified),
+    };
+    let observed = ObservedTask {
+        task_id: task_id.clone(),
+        name: entry
+            .renamed_from
+            .clone()
+            .unwrap_or_else(|| entry.name.clone()),
+        status: entry.status,
+        config,
+    };
+    let expected = existing_entry(
+        &desired,
+        &observed,
+        decide::existing(&desired, &observed, now, plan.allow_restart),
+    );
+    if expected.action != entry.action
+        || expected.steps != entry.steps
+        || expected.blocked != entry.blocked
+    {
+        Some(EntryPart::Steps)
+    } else if expected.account != entry.account {
+        Some(EntryPart::Account)
+    } else if expected.changes != entry.changes || expected.unverified != entry.unverified {
+        Some(EntryPart::Changes)
+    } else {
+        None
     }
-    match (&entry.action, &entry.account) {
-        (Action::Drift, Some(account)) => {
-            let comparison = compare(&entry.desired, account);
-            if comparison.changes.is_empty()
-                || comparison.changes != entry.changes
-                || comparison.unverified != entry.unverified
-            {
-                return Some(EntryPart::Changes);
-            }
-        }
-        (Action::Drift, None) | (Action::Create | Action::Unchanged, Some(_)) => {
-            return Some(EntryPart::Account);
-        }
-        (Action::Create, None) => {
-            if !entry.changes.is_empty() || !entry.unverified.is_empty() {
-                return Some(EntryPart::Changes);
-            }
-        }
-        (Action::Unchanged, None) => {
-            if !entry.changes.is_empty() {
-                return Some(EntryPart::Changes);
-            }
-        }
-    }
-    None
 }
 
-fn counts(plan: &Plan) -> Summary {
-    let mut summary = Summary {
-        unmanaged: plan.summary.unmanaged,
-        ..Summary::default()
-    };
-    for entry in &plan.tasks {
-        match entry.action {
-            Action::Create => summary.create += 1,
-            Action::Drift => summary.drifted += 1,
-            Action::Unchanged => summary.unchanged += 1,
+/// `config` with `fields` not reported.
+fn without(config: &TaskConfig, fields: &[Field]) -> TaskConfig {
+    let mut out = config.clone();
+    for field in fields {
+        match field {
+            Field::AgentId => out.agent_id = None,
+            Field::VirtualNumber => out.virtual_number = None,
+            Field::Start => out.start = None,
+            Field::Concurrency => out.concurrency = None,
+            Field::CallDays => out.call_days = None,
+            Field::CallWindows => out.call_windows = None,
+            Field::Retry
+            | Field::RetryReasons
+            | Field::RetryTimes
+            | Field::RetryIntervalMinutes => out.retry = None,
+            Field::Name | Field::Status | Field::RenamedFrom => {}
         }
     }
-    summary
+    out
 }
 
 #[cfg(test)]
@@ -474,6 +516,7 @@ mod tests {
     use super::*;
     use crate::manifest::model::Weekday;
     use crate::plan::build::build;
+    use crate::plan::model::Step;
     use crate::testing::{desired, inputs, observed, target};
 
     fn saved_for(
@@ -544,11 +587,7 @@ mod tests {
             .plan
             .tasks
             .iter()
-            .map(|e| DesiredTask {
-                name: e.name.clone(),
-                config: e.desired.clone(),
-                source: e.source.clone(),
-            })
+            .map(TaskEntry::desired_task)
             .collect();
         saved.task_digests = entries
             .iter()

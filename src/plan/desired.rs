@@ -40,6 +40,8 @@ pub fn desired_task(spec: &TaskSpec) -> DesiredTask {
                 },
             }),
         },
+        status: spec.status,
+        renamed_from: spec.renamed_from.clone(),
         source: Source {
             file: spec.origin.file.display().to_string(),
             line: spec.origin.line as usize,

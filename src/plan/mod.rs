@@ -7,6 +7,7 @@
 
 pub mod build;
 pub mod check;
+pub mod decide;
 pub mod desired;
 pub mod diff;
 pub mod model;

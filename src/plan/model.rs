@@ -10,6 +10,7 @@ use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
 use crate::manifest::field::Field;
+pub use crate::manifest::model::DeclaredStatus;
 use crate::manifest::model::{RetryReason, Weekday, Window};
 
 /// Version of the JSON plan format. A minor bump adds fields or step
@@ -19,7 +20,7 @@ use crate::manifest::model::{RetryReason, Weekday, Window};
 pub const FORMAT_VERSION: &str = "2.0";
 
 /// A task's status in the account (QueryAiCallTaskPage's `Status`).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum TaskStatus {
     /// Created, not started yet (a scheduled task waits for its time).
     Init,
@@ -254,12 +255,19 @@ pub struct Source {
 
 /// A task as the manifests declare it.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "camelCase")]
 pub struct DesiredTask {
     /// The task's name: its identity in the account.
     pub name: String,
     /// The configuration the manifests ask for; every field is `Some`
     /// except `concurrency` when the manifest leaves it to the service.
     pub config: TaskConfig,
+    /// The status to keep the task in; `None`: not managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub status: Option<DeclaredStatus>,
+    /// Names the task had before, to rename it from.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub renamed_from: Vec<String>,
     /// Where the task is declared.
     pub source: Source,
 }
@@ -279,15 +287,33 @@ pub struct ObservedTask {
     pub config: TaskConfig,
 }
 
-/// What the plan makes of one manifest task.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+/// What the plan makes of one manifest task: the kind of its entry, which
+/// the renderings show as a symbol and a word.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub enum Action {
-    /// No task has this name: `apply` creates it.
+    /// No task has this name: `apply` creates it (and stops it, when it is
+    /// declared stopped).
     Create,
-    /// A task has this name but differs: reported, not changed.
-    Drift,
-    /// A task has this name and matches.
+    /// A task has this name but another configuration: `apply` updates it
+    /// (and stops or starts it as declared).
+    Update,
+    /// As [`Action::Update`], but the task is running and the API updates
+    /// only a task that is not: stop, update, start again.
+    Restart,
+    /// A task has one of the names the manifest lists in `renamedFrom`:
+    /// `apply` renames it in place (with any other change of
+    /// configuration).
+    Rename,
+    /// The configuration matches; the task runs but is declared stopped.
+    Stop,
+    /// The configuration matches; the task is stopped (or its start
+    /// failed) but is declared running.
+    Start,
+    /// Something must change that `apply` may not or cannot do; nothing is
+    /// sent. The entry's `blocked` says why and what would unblock it.
+    Blocked,
+    /// The task exists and matches.
     Unchanged,
 }
 
@@ -297,6 +323,44 @@ pub enum Action {
 pub enum Step {
     /// CreateAiCallTask with every field of `desired`.
     Create,
+    /// UpdateAiCallTask: a full replacement with `desired` (the account's
+    /// value for fields the manifest leaves unmanaged), and the manifest's
+    /// name when it renames.
+    Update,
+    /// StopAiCallTask.
+    Stop,
+    /// StartAiCallTask.
+    Start,
+}
+
+/// Why an entry is blocked: nothing is sent for it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "reason", rename_all = "camelCase")]
+pub enum BlockReason {
+    /// `agentId` differs: UpdateAiCallTask cannot change a task's agent.
+    AgentChanged,
+    /// The update would need `retry.intervalMinutes` above the 120
+    /// UpdateAiCallTask accepts (CreateAiCallTask accepts 720).
+    #[serde(rename_all = "camelCase")]
+    RetryIntervalOverUpdateLimit {
+        /// The interval the manifest asks for.
+        minutes: u32,
+    },
+    /// `start` differs on a task that has already started: a start that
+    /// happened is history.
+    StartAlreadyHappened,
+    /// The scheduled start has passed: an update must send it, and the API
+    /// accepts only a start in the future.
+    StartPassed,
+    /// The task is running and its configuration differs: the API updates
+    /// only a task that is not running, and `--allow-restart` was not given.
+    RestartNotAllowed,
+    /// The account did not say whether the task runs: nothing that depends
+    /// on it is done.
+    StatusUnknown,
+    /// UpdateAiCallTask requires `TaskCps`, the manifest leaves
+    /// `concurrency` unmanaged and the account did not report it.
+    ConcurrencyUnknown,
 }
 
 /// One manifest task and what the plan does with it.
@@ -305,21 +369,34 @@ pub enum Step {
 pub struct TaskEntry {
     /// The task's name.
     pub name: String,
-    /// Create, drift or unchanged.
+    /// The kind of entry.
     pub action: Action,
     /// What `apply` does, in order; empty when it does nothing.
     pub steps: Vec<Step>,
+    /// Why nothing is done, when the entry is blocked.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<BlockReason>,
     /// Where the task is declared.
     pub source: Source,
-    /// The existing task's ID (drift and unchanged).
+    /// The existing task's ID.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub task_id: Option<String>,
     /// The existing task's status, when known.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub status: Option<TaskStatus>,
+    /// The existing task's current name, when it is renamed from it.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub renamed_from: Option<String>,
+    /// The old names the manifest lists (`renamedFrom`).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub old_names: Vec<String>,
+    /// The status the manifest declares; `None`: not managed.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub declared_status: Option<DeclaredStatus>,
     /// What the manifest asks for: for a create, every field that is sent.
     pub desired: TaskConfig,
-    /// What the account holds, when it differs from `desired`.
+    /// What the account holds, for an existing task that differs or that
+    /// `apply` acts on.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub account: Option<TaskConfig>,
     /// The fields that differ between `account` and `desired`, in the
@@ -345,24 +422,60 @@ pub struct UnmanagedTask {
     pub status: Option<TaskStatus>,
 }
 
-/// Counts for the closing line.
+/// Counts for the closing line: one per entry, by its kind.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
 #[serde(rename_all = "camelCase")]
 pub struct Summary {
     /// Tasks `apply` would create.
     pub create: usize,
-    /// Tasks that exist but differ (reported, not applied).
-    pub drifted: usize,
+    /// Tasks `apply` would update, restarts included.
+    pub update: usize,
+    /// Of those, the running tasks stopped, updated and started again.
+    pub restart: usize,
+    /// Tasks `apply` would stop.
+    pub stop: usize,
+    /// Tasks `apply` would start.
+    pub start: usize,
+    /// Tasks `apply` would rename.
+    pub rename: usize,
     /// Tasks that exist and match.
     pub unchanged: usize,
     /// Account tasks no manifest names.
     pub unmanaged: u64,
+    /// Entries `apply` may not or cannot act on.
+    pub blocked: usize,
 }
 
 impl Summary {
-    /// Whether `apply` has anything to do.
+    /// The counts of `tasks` (and `unmanaged`).
+    pub fn of(tasks: &[TaskEntry], unmanaged: u64) -> Summary {
+        let mut summary = Summary {
+            unmanaged,
+            ..Summary::default()
+        };
+        for entry in tasks {
+            let count = match entry.action {
+                Action::Create => &mut summary.create,
+                Action::Update => &mut summary.update,
+                Action::Restart => {
+                    summary.restart += 1;
+                    &mut summary.update
+                }
+                Action::Rename => &mut summary.rename,
+                Action::Stop => &mut summary.stop,
+                Action::Start => &mut summary.start,
+                Action::Blocked => &mut summary.blocked,
+                Action::Unchanged => &mut summary.unchanged,
+            };
+            *count += 1;
+        }
+        summary
+    }
+
+    /// Whether `apply` has anything to do, or anything to report as
+    /// blocked (`plan --detailed-exitcode` exits 2 for either).
     pub fn has_changes(&self) -> bool {
-        self.create > 0
+        self.create + self.update + self.stop + self.start + self.rename + self.blocked > 0
     }
 }
 
@@ -394,6 +507,10 @@ pub struct Plan {
     /// Digest of the desired tasks (names and configurations, after
     /// interpolation), so a saved plan can tell when manifests changed.
     pub manifest_digest: String,
+    /// Whether the plan may stop a running task to update it and start it
+    /// again (`--allow-restart`).
+    #[serde(default)]
+    pub allow_restart: bool,
     /// The counts.
     pub summary: Summary,
     /// Every manifest task, in manifest order.
@@ -403,12 +520,30 @@ pub struct Plan {
     pub unmanaged: Option<Vec<UnmanagedTask>>,
 }
 
+impl TaskEntry {
+    /// The manifest's task as this entry records it.
+    pub fn desired_task(&self) -> DesiredTask {
+        DesiredTask {
+            name: self.name.clone(),
+            config: self.desired.clone(),
+            status: self.declared_status,
+            renamed_from: self.old_names.clone(),
+            source: self.source.clone(),
+        }
+    }
+}
+
 impl Plan {
     /// The entries `apply` would create.
     pub fn creates(&self) -> impl Iterator<Item = &TaskEntry> {
         self.tasks
             .iter()
             .filter(|t| t.steps.contains(&Step::Create))
+    }
+
+    /// The entries `apply` acts on: those with steps.
+    pub fn actions(&self) -> impl Iterator<Item = &TaskEntry> {
+        self.tasks.iter().filter(|t| !t.steps.is_empty())
     }
 }
 

@@ -21,7 +21,7 @@ use sha2::{Digest as _, Sha256};
 
 use crate::secret::Secret;
 
-use super::model::{DesiredTask, FORMAT_VERSION, Plan, Step};
+use super::model::{DesiredTask, FORMAT_VERSION, Plan, Step, TaskConfig, TaskStatus};
 
 /// The `kind` of a saved plan file, so other JSON is recognised as such.
 pub const SAVED_KIND: &str = "aicall-saved-plan";
@@ -32,10 +32,24 @@ pub const SAVED_KIND: &str = "aicall-saved-plan";
 )]
 #[serde(tag = "type", rename_all = "camelCase")]
 pub enum Precondition {
-    /// No account task carries this exact name.
+    /// No account task carries this exact name (a create, or a rename's
+    /// new name).
     NoTaskNamed {
         /// The name.
         name: String,
+    },
+    /// An existing task `apply` acts on is as the plan saw it: the same
+    /// status and configuration.
+    #[serde(rename_all = "camelCase")]
+    TaskState {
+        /// The manifest task's name.
+        name: String,
+        /// The task's ID.
+        task_id: String,
+        /// Its status when the plan was made.
+        status: Option<TaskStatus>,
+        /// The digest of its configuration when the plan was made.
+        config_digest: String,
     },
 }
 
@@ -145,15 +159,32 @@ impl SavedPlan {
 }
 
 /// The preconditions a plan's steps rest on, in entry order: every create
-/// needs its name to be free.
+/// and rename needs its name to be free; every other step needs its task
+/// as the plan saw it.
 pub fn preconditions_of(plan: &Plan) -> Vec<Precondition> {
-    plan.tasks
-        .iter()
-        .filter(|t| t.steps.contains(&Step::Create))
-        .map(|t| Precondition::NoTaskNamed {
-            name: t.name.clone(),
-        })
-        .collect()
+    let mut out = Vec::new();
+    for entry in plan.actions() {
+        if entry.steps.contains(&Step::Create) || entry.renamed_from.is_some() {
+            out.push(Precondition::NoTaskNamed {
+                name: entry.name.clone(),
+            });
+        }
+        if let (Some(task_id), Some(account)) = (&entry.task_id, &entry.account) {
+            out.push(Precondition::TaskState {
+                name: entry.name.clone(),
+                task_id: task_id.clone(),
+                status: entry.status,
+                config_digest: config_digest(account),
+            });
+        }
+    }
+    out
+}
+
+/// Digest of a task's configuration as the account reported it.
+pub fn config_digest(config: &TaskConfig) -> String {
+    let canonical = serde_json::to_vec(config).unwrap_or_default();
+    hex(&Sha256::digest(&canonical))[..16].to_owned()
 }
 
 /// Accepts this format's major version at a minor no newer than this
@@ -214,9 +245,12 @@ pub fn manifest_digest(desired: &[DesiredTask]) -> String {
     format!("sha256:{}", hex(&hasher.finalize()))
 }
 
-/// Digest of one task's name and configuration (not its position).
+/// Digest of one task's name, configuration, declared status and old
+/// names (not its position).
 pub fn task_digest(task: &DesiredTask) -> String {
-    let canonical = serde_json::to_vec(&(&task.name, &task.config)).unwrap_or_default();
+    let canonical =
+        serde_json::to_vec(&(&task.name, &task.config, &task.status, &task.renamed_from))
+            .unwrap_or_default();
     hex(&Sha256::digest(&canonical))[..16].to_owned()
 }
 

@@ -4,13 +4,12 @@
 
 use std::path::Path;
 
-use crate::apply::{Outcome, Report, StepError};
-use crate::chain;
 use crate::diag::plural;
 use crate::plan::check::{DigestKind, EntryPart, Mismatch, Staleness};
 use crate::plan::saved::Precondition;
 
 use super::style::{Paint, Style};
+use super::text::status;
 use super::value::{Shown, shown, start_offset};
 
 /// Why `apply` will not ask for confirmation.
@@ -86,6 +85,15 @@ fn names(names: &[String]) -> String {
 fn precondition(precondition: &Precondition) -> String {
     match precondition {
         Precondition::NoTaskNamed { name } => format!("no task named `{name}` exists"),
+        Precondition::TaskState {
+            name,
+            task_id,
+            status: known,
+            ..
+        } => format!(
+            "task {task_id} (`{name}`) is {} with the configuration the plan saw",
+            known.map_or_else(|| "of unknown status".to_owned(), status)
+        ),
     }
 }
 
@@ -192,6 +200,9 @@ pub fn mismatch(mismatch: &Mismatch) -> String {
         Mismatch::Seal => {
             "its seal does not hold: the file was changed after aicall wrote it".to_owned()
         }
+        Mismatch::RestartNotAllowed => "it stops running tasks to update them and starts them \
+                                        again: apply it with `--allow-restart`"
+            .to_owned(),
     }
 }
 
@@ -239,9 +250,18 @@ pub fn prompt(creates: usize) -> String {
     )
 }
 
+/// The confirmation question when existing tasks change too: what will
+/// happen, counted by kind, then the question.
+pub fn prompt_changes(plan: &crate::plan::model::Plan) -> String {
+    format!(
+        "Apply these changes ({})? Only `yes` is accepted: ",
+        super::text::summary_counts(plan).trim_end_matches('.')
+    )
+}
+
 /// Said when the answer was not `yes`.
 pub fn cancelled() -> &'static str {
-    "Apply cancelled: nothing was created.\n"
+    "Apply cancelled: nothing was changed.\n"
 }
 
 /// Said at the first Ctrl-C.
@@ -268,133 +288,12 @@ pub fn abandoning(style: Style) -> String {
     )
 }
 
-/// The template of the progress bar shown on a terminal.
-pub const PROGRESS_TEMPLATE: &str = "{bar:30} {pos}/{len} created or settled  {msg}";
-
-/// A reply was lost and the name is being looked up.
-pub fn looking_up(name: &str, error: &StepError, style: Style) -> String {
-    format!(
-        "{} {name}: {}; looking the name up before sending anything again",
-        style.paint(Paint::Warning, "? reply lost"),
-        chain::root_cause(error.api())
-    )
-}
-
-/// One finished task, with its place in the run (`[3/10]`).
-pub fn finished(name: &str, outcome: &Outcome, done: usize, total: usize, style: Style) -> String {
-    let counter = style.paint(Paint::Dim, &format!("[{done}/{total}]"));
-    format!("{} {counter}", outcome_line(name, outcome, style))
-}
-
-fn outcome_line(name: &str, outcome: &Outcome, style: Style) -> String {
-    match outcome {
-        Outcome::Created {
-            task_id,
-            confirmed_by_lookup: false,
-        } => format!(
-            "{} {name} (task {task_id})",
-            style.paint(Paint::Add, "+ created")
-        ),
-        Outcome::Created {
-            task_id,
-            confirmed_by_lookup: true,
-        } => format!(
-            "{} {name} (task {task_id}; the reply was lost, the look-up found it)",
-            style.paint(Paint::Add, "+ created")
-        ),
-        Outcome::MadeElsewhere { task_id } => format!(
-            "{} {name}{}: it was created elsewhere meanwhile; nothing to do",
-            style.paint(Paint::Dim, "= exists"),
-            task_id
-                .as_deref()
-                .map(|id| format!(" (task {id})"))
-                .unwrap_or_default()
-        ),
-        Outcome::Failed { error } => {
-            let mut line = format!("{} {name}: {error}", style.paint(Paint::Error, "! failed"));
-            for cause in chain::causes(error) {
-                line.push_str(&format!("\n    Caused by: {cause}"));
-            }
-            line
-        }
-        Outcome::Unknown {
-            error,
-            lookup_error,
-        } => format!(
-            "{} {name}: {error}; the look-up that would settle it failed too ({lookup_error}); \
-             re-run `aicall apply`: it looks the name up before creating anything",
-            style.paint(Paint::Warning, "? unknown")
-        ),
-        Outcome::Skipped => format!(
-            "{} {name}: not started (interrupted)",
-            style.paint(Paint::Dim, "- skipped")
-        ),
-        Outcome::Abandoned => format!(
-            "{} {name}: abandoned in flight (interrupted twice); re-run `aicall apply`: it \
-             looks the name up before creating anything",
-            style.paint(Paint::Warning, "? unknown")
-        ),
-    }
-}
-
-/// The closing summary, after a blank line.
-pub fn summary(report: &Report, style: Style) -> String {
-    let mut parts = vec![format!("{} created", report.created())];
-    for (n, label) in [
-        (report.made_elsewhere(), "created elsewhere"),
-        (report.failed(), "failed"),
-        (report.unknown(), "unknown (re-run apply)"),
-        (report.abandoned(), "abandoned in flight (re-run apply)"),
-        (report.skipped(), "skipped"),
-    ] {
-        if n > 0 {
-            parts.push(format!("{n} {label}"));
-        }
-    }
-    let head = if report.success() {
-        style.paint(Paint::Add, "Apply complete:")
-    } else {
-        style.paint(Paint::Error, "Apply incomplete:")
-    };
-    format!("\n{head} {}.\n", parts.join(", "))
-}
-
-/// Said when the plan has nothing for apply to do.
-pub fn nothing_to_do() -> &'static str {
-    "Nothing to create: the account holds every task the manifests name.\n"
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::testing::step_error;
 
     #[test]
-    fn outcome_lines_name_the_task_and_what_to_do() {
-        let style = Style::plain();
-        let failed = Outcome::Failed {
-            error: step_error("connection reset"),
-        };
-        assert_eq!(
-            finished("a", &failed, 1, 2, style),
-            "! failed a: `CreateAiCallTask` got no reply from `http://127.0.0.1:4000`: \
-             connection reset [1/2]"
-        );
-        assert_eq!(
-            finished("b", &Outcome::Abandoned, 2, 2, style),
-            "? unknown b: abandoned in flight (interrupted twice); re-run `aicall apply`: it \
-             looks the name up before creating anything [2/2]"
-        );
-        let report = Report {
-            outcomes: vec![
-                ("a".to_owned(), failed),
-                ("b".to_owned(), Outcome::Abandoned),
-            ],
-        };
-        assert_eq!(
-            summary(&report, style),
-            "\nApply incomplete: 0 created, 1 failed, 1 abandoned in flight (re-run apply).\n"
-        );
+    fn the_prompt_counts_the_tasks() {
         assert_eq!(prompt(1), "Create 1 task? Only `yes` is accepted: ");
     }
 }

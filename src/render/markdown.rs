@@ -6,17 +6,18 @@ use std::fmt::Write as _;
 
 use crate::plan::model::{Action, Plan, TaskEntry};
 
+use super::entry::render_entry;
 use super::style::Style;
-use super::text::{location, summary_line};
+use super::text::{location, status, summary_counts, summary_line};
+use super::words;
 
 /// Renders `plan` as GitHub-flavoured Markdown.
 pub fn render_plan(plan: &Plan) -> String {
-    let s = &plan.summary;
     let mut out = String::new();
     let _ = writeln!(
         out,
-        "### aicall plan: {} to create, {} drifted, {} unchanged, {} unmanaged\n",
-        s.create, s.drifted, s.unchanged, s.unmanaged
+        "### aicall plan: {}\n",
+        summary_counts(plan).trim_end_matches('.')
     );
     let _ = writeln!(
         out,
@@ -33,41 +34,26 @@ pub fn render_plan(plan: &Plan) -> String {
     if !listed.is_empty() {
         out.push_str("| | Task | Declared in | Details |\n|---|---|---|---|\n");
         for entry in &listed {
-            let (label, details) = match entry.action {
-                Action::Create => ("➕ create", "new task".to_owned()),
-                Action::Drift => (
-                    "⚠️ drift",
-                    entry
-                        .changes
-                        .iter()
-                        .map(|field| format!("`{}`", field.key()))
-                        .collect::<Vec<_>>()
-                        .join(", "),
-                ),
-                Action::Unchanged => ("unchanged", String::new()),
-            };
             let _ = writeln!(
                 out,
-                "| {label} | {} | {} | {details} |",
+                "| {} | {} | {} | {} |",
+                words::action_emoji(entry.action),
                 html_code(&entry.name),
                 html_code(&location(&entry.source)),
+                details(entry),
             );
         }
         out.push('\n');
     }
 
     for entry in &listed {
-        let label = match entry.action {
-            Action::Create => "➕ create",
-            Action::Drift => "⚠️ drift (not applied)",
-            Action::Unchanged => "unchanged",
-        };
         let _ = writeln!(
             out,
-            "<details><summary>{label} {}</summary>\n",
+            "<details><summary>{} {}</summary>\n",
+            words::action_emoji(entry.action),
             html_code(&entry.name)
         );
-        let body = super::text::render_entry(entry, Style::plain());
+        let body = render_entry(entry, Style::plain());
         let body = body.trim_end();
         let _ = writeln!(out, "{}\n\n</details>\n", fenced(body));
     }
@@ -106,6 +92,54 @@ pub fn render_plan(plan: &Plan) -> String {
     }
     let _ = writeln!(out, "{}", summary_line(plan, Style::plain()));
     out
+}
+
+/// The table's last column: what changes, in a few words.
+fn details(entry: &TaskEntry) -> String {
+    let fields = || {
+        entry
+            .changes
+            .iter()
+            .map(|field| format!("`{}`", field.key()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    match entry.action {
+        Action::Create if entry.steps.len() > 1 => "new task, then stopped".to_owned(),
+        Action::Create => "new task".to_owned(),
+        Action::Blocked => entry
+            .blocked
+            .iter()
+            .map(|reason| escape_html(&words::block_reason(*reason).0))
+            .collect::<Vec<_>>()
+            .join("; ")
+            .replace('|', "&#124;"),
+        Action::Rename => {
+            let from = format!(
+                "from {}",
+                html_code(entry.renamed_from.as_deref().unwrap_or_default())
+            );
+            match fields() {
+                changed if changed.is_empty() => from,
+                changed => format!("{from}; {changed}"),
+            }
+        }
+        Action::Stop | Action::Start => format!(
+            "{} → {}",
+            entry.status.map(status).unwrap_or_default(),
+            entry
+                .declared_status
+                .map(words::declared)
+                .unwrap_or_default()
+        ),
+        _ => {
+            let mut text = fields();
+            if entry.steps.len() > 1 {
+                text.push_str(&format!(" ({})", words::steps(&entry.steps)));
+            }
+            text
+        }
+    }
 }
 
 /// Text inside inline code in a table cell or summary: HTML `<code>` with

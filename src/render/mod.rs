@@ -6,13 +6,17 @@
 //! return strings, which the commands write.
 pub mod apply;
 pub mod diagnostics;
+pub mod diff;
+pub mod entry;
 pub mod error;
 pub mod json;
 pub mod markdown;
+pub mod outcome;
 pub mod plan_errors;
 pub mod style;
 pub mod text;
 pub mod value;
+pub mod words;
 
 #[cfg(test)]
 pub(crate) mod tests {

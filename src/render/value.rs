@@ -42,7 +42,8 @@ pub fn shown(config: &TaskConfig, field: Field, offset: Option<Offset>) -> Optio
         _ => None,
     };
     Some(match field {
-        Field::Name => return None,
+        // Not part of a configuration: shown by the entry itself.
+        Field::Name | Field::Status | Field::RenamedFrom => return None,
         Field::AgentId => Shown::Text(config.agent_id.clone()?),
         Field::VirtualNumber => Shown::Text(config.virtual_number.clone()?),
         Field::Start => Shown::Text(start(config.start.as_ref()?, offset)),

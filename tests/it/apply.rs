@@ -97,8 +97,11 @@ async fn a_second_apply_changes_nothing() {
     plan.assert_code(0);
 }
 
+/// A running task whose configuration differs is blocked without
+/// `--allow-restart` (issue 8): reported, left exactly as it was, and the
+/// run exits 1 because the account does not match.
 #[tokio::test(flavor = "multi_thread")]
-async fn drift_is_reported_and_the_task_left_exactly_as_it_was() {
+async fn a_running_task_that_differs_is_blocked_and_left_exactly_as_it_was() {
     let cloud = Cloud::start().await;
     let mut renewals = fixture_task(FIXTURE_NAMES[0]);
     renewals.config.task_cps = Some(10);
@@ -111,12 +114,17 @@ async fn drift_is_reported_and_the_task_left_exactly_as_it_was() {
     let before = cloud.tasks();
     let ws = workspace(FIXTURE);
 
-    // The others are created; the drifted one is not touched.
+    // The others are created; the running one is not touched.
     let output = cloud.run(apply_in(&ws)).await;
-    output.assert_code(0);
+    output.assert_code(1);
     assert_contains(
         &output.stdout,
-        "Plan: 3 to create, 1 drifted (not applied), 0 unchanged, 0 unmanaged.",
+        "Plan: 3 to create, 0 to update, 0 to stop, 0 to start, 0 to rename, 0 unchanged, 0 \
+         unmanaged; 1 blocked.",
+    );
+    assert_contains(
+        &output.stdout,
+        "Apply incomplete: 3 created, 1 blocked (not applied).",
     );
     assert_account(
         &cloud.tasks(),
@@ -124,9 +132,10 @@ async fn drift_is_reported_and_the_task_left_exactly_as_it_was() {
         &before,
     );
 
-    // Nothing else to do: exit 0, and still not touched, byte for byte.
+    // Nothing else it may do: still blocked (exit 1), still not touched,
+    // byte for byte.
     let output = cloud.run(apply_in(&ws)).await;
-    output.assert_code(0);
+    output.assert_code(1);
     cloud_snapshot!(output);
     let stored = serde_json::to_string(&cloud.tasks()[0]).unwrap();
     assert_eq!(stored, serde_json::to_string(&before[0]).unwrap());
@@ -359,7 +368,8 @@ async fn kill_9_after_a_committed_create_then_a_rerun_converges_without_duplicat
     rerun.assert_code(0);
     assert_contains(
         &rerun.stdout,
-        "Plan: 3 to create, 0 drifted (not applied), 1 unchanged, 0 unmanaged.",
+        "Plan: 3 to create, 0 to update, 0 to stop, 0 to start, 0 to rename, 1 unchanged, 0 \
+         unmanaged.",
     );
     assert_account(&cloud.tasks(), &fixture_account(), &[]);
     assert_exactly_once(&cloud, 4);

@@ -86,17 +86,19 @@ async fn detailed_exitcode_is_0_without_changes_2_with_and_1_on_error() {
     let output = cloud.run(plan(&["plan", "tasks.yaml"])).await;
     assert_eq!(output.code, 0, "{}", output.snapshot());
 
-    // Only drift left: no change apply would make.
+    // Only a blocked entry left (a running task that differs): apply
+    // would not act on it, but it is something to look at, so 2.
     let mut account = fixture_account();
     account[0] = drifted_renewals();
     cloud.seed(account).await;
     let output = cloud
         .run(plan(&["plan", "--detailed-exitcode", "tasks.yaml"]))
         .await;
-    assert_eq!(output.code, 0, "{}", output.snapshot());
+    assert_eq!(output.code, 2, "{}", output.snapshot());
     assert_contains(
         &output.stdout,
-        "Plan: 0 to create, 1 drifted (not applied), 3 unchanged, 0 unmanaged.",
+        "Plan: 0 to create, 0 to update, 0 to stop, 0 to start, 0 to rename, 3 unchanged, 0 \
+         unmanaged; 1 blocked.",
     );
 
     // An error is 1, never mistaken for "no changes".
@@ -135,7 +137,8 @@ async fn unmanaged_tasks_are_counted_and_listed_on_request() {
         .await;
     let counted = cloud.run(fixture(["plan", "tasks.yaml"])).await;
     counted.assert_code(0);
-    let summary = "Plan: 4 to create, 0 drifted (not applied), 0 unchanged, 3 unmanaged.";
+    let summary = "Plan: 4 to create, 0 to update, 0 to stop, 0 to start, 0 to rename, 0 \
+                   unchanged, 3 unmanaged.";
     assert_contains(&counted.stdout, summary);
     assert!(!counted.stdout.contains("nps-survey"), "{}", counted.stdout);
 
@@ -181,7 +184,8 @@ async fn looking_names_up_finds_exact_names_among_fuzzy_matches() {
     output.assert_code(0);
     assert_contains(
         &output.stdout,
-        "Plan: 2 to create, 1 drifted (not applied), 1 unchanged, 6 unmanaged.",
+        "Plan: 2 to create, 0 to update, 0 to stop, 0 to start, 0 to rename, 1 unchanged, 6 \
+         unmanaged; 1 blocked.",
     );
     let stats = cloud.stats();
     // The first page, then one page per name, two for the name with two
@@ -297,7 +301,7 @@ async fn an_existing_task_scheduled_in_the_past_is_fine() {
     output.assert_code(0);
     assert_contains(
         &output.stdout,
-        "3 to create, 0 drifted (not applied), 1 unchanged",
+        "3 to create, 0 to update, 0 to stop, 0 to start, 0 to rename, 1 unchanged",
     );
 }
 

@@ -20,6 +20,9 @@ use crate::common::harness::{Output, Test};
 fn seeded() -> Vec<aicall::emulator::NewTask> {
     let mut winback = fixture_task(FIXTURE_NAMES[2]);
     winback.config.call_days = vec![aicall::emulator::CallDay::Monday];
+    // UpdateAiCallTask needs a TaskCps; the manifest leaves it to the
+    // account, which has one.
+    winback.config.task_cps = Some(10);
     vec![fixture_task(FIXTURE_NAMES[1]), winback]
 }
 
@@ -88,10 +91,10 @@ async fn every_edited_field_of_a_saved_plan_is_refused_before_any_request() {
     let cloud = Cloud::start().await;
     cloud.seed(seeded()).await;
     let (ws, plan) = saved_plan(&cloud).await;
-    // Entries: 0 create, 1 unchanged (scheduled), 2 drift, 3 create.
+    // Entries: 0 create, 1 unchanged (scheduled), 2 update, 3 create.
     assert_eq!(plan["plan"]["tasks"][0]["action"], "create");
     assert_eq!(plan["plan"]["tasks"][1]["action"], "unchanged");
-    assert_eq!(plan["plan"]["tasks"][2]["action"], "drift");
+    assert_eq!(plan["plan"]["tasks"][2]["action"], "update", "{:#}", plan["plan"]["tasks"][2]);
 
     let edits: Vec<(&str, Value)> = vec![
         // A create entry, field by field.
@@ -143,7 +146,7 @@ async fn every_edited_field_of_a_saved_plan_is_refused_before_any_request() {
             "/plan/tasks/1/desired/start",
             json!({ "type": "scheduled", "at": "2033-12-01T01:00:00Z", "atMs": 1_985_389_200_000_i64 }),
         ),
-        // A drifted entry.
+        // An updated entry.
         ("/plan/tasks/2/account/concurrency", json!(5)),
         ("/plan/tasks/2/changes", json!([])),
         ("/plan/tasks/2/unverified", json!(["agentId"])),
@@ -209,8 +212,10 @@ async fn every_edited_field_of_a_saved_plan_is_refused_before_any_request() {
         .run(at(&ws).args(["apply", "--auto-approve", "--plan", "plan.json"]))
         .await
         .assert_code(0);
+    // The two missing tasks created, the scheduled one with other days
+    // updated (it has not started: an update is allowed).
     let mut expected = fixture_account();
-    expected[2] = seeded().remove(1);
+    expected[2].config.task_cps = Some(10);
     assert_account(&cloud.tasks(), &expected, &[]);
 }
 
@@ -226,15 +231,7 @@ async fn a_forged_plan_with_recomputed_digests_is_refused_and_says_what_differs(
     let (ws, mut plan) = saved_plan(&cloud).await;
     set(&mut plan, "/plan/tasks/0/desired/concurrency", json!(500));
     let typed: Plan = serde_json::from_value(plan["plan"].clone()).unwrap();
-    let entries: Vec<DesiredTask> = typed
-        .tasks
-        .iter()
-        .map(|e| DesiredTask {
-            name: e.name.clone(),
-            config: e.desired.clone(),
-            source: e.source.clone(),
-        })
-        .collect();
+    let entries: Vec<DesiredTask> = typed.tasks.iter().map(|e| e.desired_task()).collect();
     for task in &entries {
         plan["taskDigests"][&task.name] = json!(task_digest(task));
     }

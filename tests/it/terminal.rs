@@ -128,7 +128,7 @@ fn anything_but_yes_cancels_and_creates_nothing() {
         let (code, shown) = on_terminal(test.path(), &["apply", "--local", "."], answer);
         assert_eq!(code, 1, "{answer:?}: {shown}");
         assert!(
-            shown.contains("Apply cancelled: nothing was created."),
+            shown.contains("Apply cancelled: nothing was changed."),
             "{shown}"
         );
     }

@@ -16,6 +16,7 @@
 //! checked by `load`, which sees every file.
 
 mod keys;
+mod lifecycle;
 mod lists;
 mod retry;
 mod scalars;
@@ -141,7 +142,7 @@ impl<'f, 'o> Checker<'f, 'o> {
             None => Fields::default(),
             Some(node) if node.is_null() => Fields::default(),
             Some(node) => match &node.kind {
-                NodeKind::Mapping(entries) => self.fields(entries, &Scope::Defaults),
+                NodeKind::Mapping(entries) => self.fields(entries, &Scope::Defaults, None),
                 NodeKind::Invalid => Fields::default(),
                 _ => {
                     self.type_error(node, "defaults", Expected::Mapping);

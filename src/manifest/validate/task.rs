@@ -3,7 +3,7 @@
 
 use crate::diag::{Expected, Problem, Scope, Span};
 use crate::manifest::field::Field;
-use crate::manifest::model::{Origin, Retry, Start, TaskSpec, Weekday, Window};
+use crate::manifest::model::{DeclaredStatus, Origin, Retry, Start, TaskSpec, Weekday, Window};
 use crate::manifest::validate::{Checker, Slot, first_line};
 use crate::manifest::yaml::{Entry, Node, NodeKind};
 
@@ -15,6 +15,9 @@ pub struct Found {
     pub name: Option<(String, Span)>,
     /// The task, when every field is valid.
     pub spec: Option<TaskSpec>,
+    /// Its old names (`renamedFrom`) and where each is written, for the
+    /// checks across manifests.
+    pub renamed_from: Vec<(String, Span)>,
 }
 
 /// The task fields of `defaults` or of one task.
@@ -27,6 +30,8 @@ pub(super) struct Fields {
     call_days: Slot<Vec<Weekday>>,
     call_windows: Slot<Vec<Window>>,
     retry: Slot<Option<Retry>>,
+    status: Slot<Option<DeclaredStatus>>,
+    renamed_from: Slot<Vec<(String, Span)>>,
 }
 
 impl Checker<'_, '_> {
@@ -77,7 +82,7 @@ impl Checker<'_, '_> {
             }
         };
         let scope = Scope::Task(name.as_ref().map(|(name, _)| name.clone()));
-        let own = self.fields(entries, &scope);
+        let own = self.fields(entries, &scope, name.as_ref().map(|(n, _)| n.as_str()));
         let merged = Fields {
             agent_id: pick(own.agent_id, &defaults.agent_id),
             virtual_number: pick(own.virtual_number, &defaults.virtual_number),
@@ -86,6 +91,8 @@ impl Checker<'_, '_> {
             call_days: pick(own.call_days, &defaults.call_days),
             call_windows: pick(own.call_windows, &defaults.call_windows),
             retry: pick(own.retry, &defaults.retry),
+            status: pick(own.status, &defaults.status),
+            renamed_from: own.renamed_from,
         };
         let at = name
             .as_ref()
@@ -104,6 +111,12 @@ impl Checker<'_, '_> {
         self.missing(missing, &scope, at);
         let concurrency = optional(merged.concurrency);
         let retry = optional(merged.retry);
+        let status = optional(merged.status);
+        let renamed_from = match merged.renamed_from {
+            Slot::Absent => Some(Vec::new()),
+            Slot::Invalid => None,
+            Slot::Set(names) => Some(names),
+        };
         let spec = match (
             &name,
             agent_id,
@@ -111,8 +124,8 @@ impl Checker<'_, '_> {
             start,
             call_days,
             call_windows,
-            concurrency,
-            retry,
+            (concurrency, retry),
+            (status, &renamed_from),
         ) {
             (
                 Some((name, span)),
@@ -121,8 +134,8 @@ impl Checker<'_, '_> {
                 Some(start),
                 Some(call_days),
                 Some(call_windows),
-                Some(concurrency),
-                Some(retry),
+                (Some(concurrency), Some(retry)),
+                (Some(status), Some(renamed_from)),
             ) => Some(TaskSpec {
                 name: name.clone(),
                 agent_id,
@@ -132,6 +145,8 @@ impl Checker<'_, '_> {
                 call_days,
                 call_windows,
                 retry,
+                status,
+                renamed_from: renamed_from.iter().map(|(old, _)| old.clone()).collect(),
                 origin: Origin {
                     file: self.path.to_path_buf(),
                     document,
@@ -141,11 +156,21 @@ impl Checker<'_, '_> {
             }),
             _ => None,
         };
-        Some(Found { name, spec })
+        Some(Found {
+            name,
+            spec,
+            renamed_from: renamed_from.unwrap_or_default(),
+        })
     }
 
-    /// Reads the task fields of a mapping (`defaults` or a task).
-    pub(super) fn fields(&mut self, entries: &[Entry<'_>], scope: &Scope) -> Fields {
+    /// Reads the task fields of a mapping (`defaults` or a task named
+    /// `own`).
+    pub(super) fn fields(
+        &mut self,
+        entries: &[Entry<'_>],
+        scope: &Scope,
+        own: Option<&str>,
+    ) -> Fields {
         let allowed = if *scope == Scope::Defaults {
             Field::DEFAULTS
         } else {
@@ -186,6 +211,10 @@ impl Checker<'_, '_> {
                     } else {
                         Slot::from_option(self.retry(value).map(Some))
                     };
+                }
+                Field::Status => fields.status = Slot::from_option(self.status(value)),
+                Field::RenamedFrom => {
+                    fields.renamed_from = Slot::from_option(self.renamed_from(value, own));
                 }
                 // `name` is read by `task` before the other fields; the
                 // fields inside `retry` are not keys of a task.
