@@ -296,6 +296,30 @@ pub struct EmulatorArgs {
     /// Fault injection: refuse the Nth CreateAiCallTask with `InvalidParameter` (no side effect).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub refuse_create: Option<u64>,
+
+    /// Fault injection: refuse the Nth UpdateAiCallTask with `InvalidParameter` (no side effect).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub refuse_update: Option<u64>,
+
+    /// Fault injection: refuse the Nth StartAiCallTask with `InvalidParameter` (no side effect).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub refuse_start: Option<u64>,
+
+    /// Fault injection: refuse the Nth StopAiCallTask with `InvalidParameter` (no side effect).
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub refuse_stop: Option<u64>,
+
+    /// Fault injection: on the Nth UpdateAiCallTask, update, then drop the connection unanswered.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub drop_update_reply: Option<u64>,
+
+    /// Fault injection: on the Nth StartAiCallTask, start, then drop the connection unanswered.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub drop_start_reply: Option<u64>,
+
+    /// Fault injection: on the Nth StopAiCallTask, stop, then drop the connection unanswered.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub drop_stop_reply: Option<u64>,
 }
 
 /// Arguments of `aicall schema`.

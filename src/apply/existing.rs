@@ -22,6 +22,12 @@ pub(super) async fn run<W: Writer>(
             if now.name == expect.name
                 && now.status == Some(expect.status)
                 && now.config == expect.config => {}
+        // Someone (another apply, say) got there first: nothing to do.
+        Ok(Some(now)) if reached(&now, steps) => {
+            return Outcome::AlreadyDone {
+                task_id: task_id.to_owned(),
+            };
+        }
         Ok(now) => {
             return Outcome::Changed {
                 task_id: task_id.to_owned(),
@@ -97,6 +103,28 @@ pub(super) async fn run<W: Writer>(
         task_id: task_id.to_owned(),
         steps: steps.iter().map(TaskStep::step).collect(),
     }
+}
+
+/// Whether `now` is already what `steps` would make of the task: the
+/// update's name and configuration, and the status the last stop or start
+/// leaves.
+fn reached<U>(now: &crate::plan::model::ObservedTask, steps: &[TaskStep<U>]) -> bool {
+    let updated = steps.iter().all(|step| match step {
+        TaskStep::Update(update) => {
+            now.name == update.name && compare(&update.config, &now.config).matches()
+        }
+        TaskStep::Stop | TaskStep::Start => true,
+    });
+    let status = match steps
+        .iter()
+        .rev()
+        .find(|s| !matches!(s, TaskStep::Update(_)))
+    {
+        Some(TaskStep::Stop) => now.status == Some(TaskStatus::Stopped),
+        Some(TaskStep::Start) => now.status == Some(TaskStatus::Running),
+        _ => true,
+    };
+    updated && status
 }
 
 fn is_unknown(error: &StepError) -> bool {

@@ -37,6 +37,12 @@ pub enum Outcome {
         /// The steps done, in order.
         steps: Vec<Step>,
     },
+    /// When apply came to it, the task already was what the plan asked for
+    /// (another apply got there first): nothing to do.
+    AlreadyDone {
+        /// The task's ID.
+        task_id: String,
+    },
     /// The task was no longer what the plan saw when apply came to it: left
     /// alone. Plan again.
     Changed {
@@ -95,7 +101,10 @@ impl Outcome {
     pub fn converged(&self) -> bool {
         matches!(
             self,
-            Outcome::Created { .. } | Outcome::MadeElsewhere { .. } | Outcome::Done { .. }
+            Outcome::Created { .. }
+                | Outcome::MadeElsewhere { .. }
+                | Outcome::Done { .. }
+                | Outcome::AlreadyDone { .. }
         )
     }
 }
@@ -147,6 +156,11 @@ impl Report {
     /// Tasks someone else created meanwhile.
     pub fn made_elsewhere(&self) -> usize {
         self.count(|o| matches!(o, Outcome::MadeElsewhere { .. }))
+    }
+
+    /// Existing tasks someone else changed as planned meanwhile.
+    pub fn already_done(&self) -> usize {
+        self.count(|o| matches!(o, Outcome::AlreadyDone { .. }))
     }
 
     /// Existing tasks whose steps were all done.

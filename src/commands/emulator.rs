@@ -72,6 +72,12 @@ fn config(
             unavailable_every: args.unavailable_every,
             drop_create_reply: args.drop_create_reply,
             refuse_create: args.refuse_create,
+            refuse_update: args.refuse_update,
+            refuse_start: args.refuse_start,
+            refuse_stop: args.refuse_stop,
+            drop_update_reply: args.drop_update_reply,
+            drop_start_reply: args.drop_start_reply,
+            drop_stop_reply: args.drop_stop_reply,
         },
         request_log: Some(RequestLog::new(|record| {
             // A closed stderr must not stop the server.
@@ -246,6 +252,7 @@ mod tests {
                 unavailable_every: Some(4),
                 drop_create_reply: Some(2),
                 refuse_create: Some(5),
+                ..Faults::default()
             }
         );
     }

@@ -1,5 +1,6 @@
 //! Fault injection, off by default: added latency, throttling and 503s on
-//! a fixed rhythm, and one create whose reply is lost after it committed.
+//! a fixed rhythm, and for each write (create, update, start, stop) one
+//! refused outright or one whose reply is lost after it took effect.
 //!
 //! Counting requests instead of drawing random numbers makes every fault
 //! deterministic, so a test that needs "the third request is throttled"
@@ -7,6 +8,7 @@
 
 use std::time::Duration;
 
+use super::operation::Operation;
 use super::service_error::ServiceError;
 
 /// Which faults to inject. `Default` injects none.
@@ -28,6 +30,20 @@ pub struct Faults {
     /// refused with 400 `InvalidParameter` without being executed: a
     /// definite failure of one task among others.
     pub refuse_create: Option<u64>,
+    /// The Nth `UpdateAiCallTask` is refused with `InvalidParameter`,
+    /// without being executed.
+    pub refuse_update: Option<u64>,
+    /// The Nth `StartAiCallTask` is refused likewise.
+    pub refuse_start: Option<u64>,
+    /// The Nth `StopAiCallTask` is refused likewise.
+    pub refuse_stop: Option<u64>,
+    /// The Nth `UpdateAiCallTask` is executed, then its connection closed
+    /// without a reply.
+    pub drop_update_reply: Option<u64>,
+    /// The Nth `StartAiCallTask` is executed, then left unanswered.
+    pub drop_start_reply: Option<u64>,
+    /// The Nth `StopAiCallTask` is executed, then left unanswered.
+    pub drop_stop_reply: Option<u64>,
 }
 
 impl Faults {
@@ -42,14 +58,30 @@ impl Faults {
         }
     }
 
-    /// Whether create number `n` (from 1) is refused outright.
-    pub(crate) fn refuses_create(&self, n: u64) -> bool {
-        self.refuse_create == Some(n)
+    /// Whether write number `n` (from 1) of `operation` is refused
+    /// outright. Reads are never refused this way.
+    pub(crate) fn refuses(&self, operation: Operation, n: u64) -> bool {
+        let nth = match operation {
+            Operation::Create => self.refuse_create,
+            Operation::Update => self.refuse_update,
+            Operation::Start => self.refuse_start,
+            Operation::Stop => self.refuse_stop,
+            Operation::Page | Operation::Detail => None,
+        };
+        nth == Some(n)
     }
 
-    /// Whether create number `n` (from 1) loses its reply.
-    pub(crate) fn drops_create(&self, n: u64) -> bool {
-        self.drop_create_reply == Some(n)
+    /// Whether write number `n` (from 1) of `operation` loses its reply
+    /// after it took effect.
+    pub(crate) fn drops(&self, operation: Operation, n: u64) -> bool {
+        let nth = match operation {
+            Operation::Create => self.drop_create_reply,
+            Operation::Update => self.drop_update_reply,
+            Operation::Start => self.drop_start_reply,
+            Operation::Stop => self.drop_stop_reply,
+            Operation::Page | Operation::Detail => None,
+        };
+        nth == Some(n)
     }
 }
 
@@ -92,14 +124,16 @@ mod tests {
     #[test]
     fn off_by_default_and_the_drop_fires_once() {
         let none = Faults::default();
-        assert!((1..100).all(|n| none.for_request(n).is_none() && !none.drops_create(n)));
+        assert!(
+            (1..100).all(|n| none.for_request(n).is_none() && !none.drops(Operation::Create, n))
+        );
         let drop = Faults {
             drop_create_reply: Some(2),
             ..Faults::default()
         };
         assert_eq!(
             (1..10)
-                .filter(|n| drop.drops_create(*n))
+                .filter(|n| drop.drops(Operation::Create, *n))
                 .collect::<Vec<_>>(),
             [2]
         );

@@ -43,7 +43,7 @@ use super::service_error::ServiceError;
 use super::state_file::StateFile;
 use super::stats::EmulatorStats;
 use super::store::{Outcome, Store};
-use super::task::{NewTask, StoredTask, TaskId};
+use super::task::{NewTask, StoredTask, TaskId, TaskStatus};
 use super::writer::Writer;
 
 /// Largest request body read; the SDK sends none at all.
@@ -72,7 +72,8 @@ struct Shared {
     clock: Clock,
     max_page_size: u32,
     requests: AtomicU64,
-    creates: AtomicU64,
+    /// Writes received so far, by operation (for the Nth-write faults).
+    writes: [AtomicU64; 6],
     stats: Mutex<EmulatorStats>,
     log: Option<RequestLog>,
 }
@@ -115,7 +116,7 @@ impl Emulator {
             clock: config.clock,
             max_page_size: config.max_page_size,
             requests: AtomicU64::new(0),
-            creates: AtomicU64::new(0),
+            writes: Default::default(),
             stats: Mutex::new(EmulatorStats::default()),
             log: config.request_log,
         });
@@ -188,6 +189,29 @@ impl Emulator {
                 .map_err(|_| EmulatorError::WriterGone)?;
         }
         Ok(ids)
+    }
+
+    /// Puts task `task_id` in `status` directly, as the service does by
+    /// itself (a failed start) or someone in the console would, and waits
+    /// until it is durable. For tests.
+    pub async fn set_status(
+        &self,
+        task_id: TaskId,
+        status: TaskStatus,
+    ) -> Result<(), EmulatorError> {
+        let version = self
+            .shared
+            .store
+            .set_status(task_id, status, self.shared.clock.now_ms())
+            .map_err(|_| EmulatorError::WriterGone)?;
+        if let Some(writer) = &self.shared.writer {
+            writer.mark_dirty();
+            writer
+                .wait_durable(version)
+                .await
+                .map_err(|_| EmulatorError::WriterGone)?;
+        }
+        Ok(())
     }
 
     /// Stops accepting, lets requests in progress finish, closes idle
@@ -439,16 +463,23 @@ impl Shared {
 
         let now_ms = self.clock.now_ms();
         let call = Call::parse(op, &params, now_ms, self.max_page_size)?;
-        if op == Operation::Create {
-            let number = self.creates.fetch_add(1, Ordering::Relaxed) + 1;
-            if self.faults.refuses_create(number) {
+        if !matches!(op, Operation::Page | Operation::Detail) {
+            let number = self.writes[op as usize].fetch_add(1, Ordering::Relaxed) + 1;
+            if self.faults.refuses(op, number) {
+                let (name, value) = match op {
+                    Operation::Create => ("TaskName", params.get("TaskName").unwrap_or_default()),
+                    _ => ("TaskId", params.get("TaskId").unwrap_or_default()),
+                };
                 return Err(ServiceError::invalid(
-                    "TaskName",
-                    params.get("TaskName").unwrap_or_default(),
-                    "anything but this: the emulator was told to refuse this create (fault injection)",
+                    name,
+                    value,
+                    format!(
+                        "anything but this: the emulator was told to refuse this {} (fault injection)",
+                        op.action()
+                    ),
                 ));
             }
-            *drop_reply = self.faults.drops_create(number);
+            *drop_reply = self.faults.drops(op, number);
         }
         let (result, version) = self.store.execute(call, now_ms);
         if let Some(writer) = &self.writer {

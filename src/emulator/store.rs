@@ -168,6 +168,22 @@ impl Store {
         Ok((ids, state.version))
     }
 
+    /// Puts task `task_id` in `status` directly, as the service does on its
+    /// own (a start that fails leaves a task FAILED) or someone in the
+    /// console would; the new version is returned. For tests.
+    pub(crate) fn set_status(
+        &self,
+        task_id: TaskId,
+        status: TaskStatus,
+        now_ms: i64,
+    ) -> Result<u64, ServiceError> {
+        let mut state = self.lock();
+        let entry = state.settled(task_id, now_ms)?;
+        entry.task.status = status;
+        state.version += 1;
+        Ok(state.version)
+    }
+
     /// The whole account, for the state file.
     pub(crate) fn snapshot(&self) -> Snapshot {
         let state = self.lock();

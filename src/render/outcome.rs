@@ -101,6 +101,10 @@ fn outcome_line(name: &str, action: Action, outcome: &Outcome, style: Style) -> 
                 style.paint(words::action_paint(action), &done)
             )
         }
+        Outcome::AlreadyDone { task_id } => format!(
+            "{} {name} (task {task_id}): it was changed as planned elsewhere meanwhile; nothing to do",
+            style.paint(Paint::Dim, "= already done")
+        ),
         Outcome::Changed {
             task_id,
             status: now,
@@ -161,6 +165,7 @@ pub fn summary(report: &Report, blocked: usize, style: Style) -> String {
     for (n, label) in [
         (report.done(), "changed"),
         (report.made_elsewhere(), "created elsewhere"),
+        (report.already_done(), "done elsewhere"),
         (report.changed(), "left alone (changed since the plan)"),
         (report.failed(), "failed"),
         (report.unknown(), "unknown (re-run apply)"),

@@ -12,6 +12,8 @@ mod architecture;
 mod client;
 /// Shared by every area: the binary's harness and the in-process emulator.
 mod common;
+/// Converging existing tasks: update, restart, rename, declared status.
+mod converge;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.

@@ -94,7 +94,11 @@ async fn every_edited_field_of_a_saved_plan_is_refused_before_any_request() {
     // Entries: 0 create, 1 unchanged (scheduled), 2 update, 3 create.
     assert_eq!(plan["plan"]["tasks"][0]["action"], "create");
     assert_eq!(plan["plan"]["tasks"][1]["action"], "unchanged");
-    assert_eq!(plan["plan"]["tasks"][2]["action"], "update", "{:#}", plan["plan"]["tasks"][2]);
+    assert_eq!(
+        plan["plan"]["tasks"][2]["action"], "update",
+        "{:#}",
+        plan["plan"]["tasks"][2]
+    );
 
     let edits: Vec<(&str, Value)> = vec![
         // A create entry, field by field.

@@ -114,14 +114,19 @@ impl Cloud {
     /// Holds the reply to the first create that commits: the task is in
     /// the account, the client does not know yet. See [`Held`].
     pub fn hold_first_create(&self) -> Held {
+        self.hold_first("CreateAiCallTask")
+    }
+
+    /// Holds the reply to the first successful request of `action`: it took
+    /// effect, the client does not know yet. See [`Held`].
+    pub fn hold_first(&self, action: &'static str) -> Held {
         let (committed_tx, committed) = mpsc::channel::<()>();
         let (release, release_rx) = mpsc::channel::<()>();
         let release_rx = Mutex::new(release_rx);
         let fired = std::sync::atomic::AtomicBool::new(false);
         let hook: Hook = Arc::new(move |record: &RequestRecord| {
-            let is_commit = record.action == Some("CreateAiCallTask")
-                && record.status == Some(200)
-                && record.code == "OK";
+            let is_commit =
+                record.action == Some(action) && record.status == Some(200) && record.code == "OK";
             if is_commit && !fired.swap(true, std::sync::atomic::Ordering::SeqCst) {
                 let _ = committed_tx.send(());
                 // Blocks this emulator worker until the test lets go (or
@@ -166,6 +171,33 @@ impl Cloud {
     /// CreateAiCallTask requests received, whatever became of them.
     pub fn creates_received(&self) -> u64 {
         self.stats().action("CreateAiCallTask")
+    }
+
+    /// Puts task `id` in `status`, as the service does by itself (a failed
+    /// start) or someone in the console would.
+    pub async fn set_status(&self, id: TaskId, status: aicall::emulator::TaskStatus) {
+        self.emulator
+            .set_status(id, status)
+            .await
+            .expect("the status is set");
+    }
+
+    /// The emulator's clock, which tests move forward.
+    pub fn clock(&self) -> &aicall::emulator::Clock {
+        self.emulator.clock()
+    }
+
+    /// Asserts no request was refused for a parameter: what aicall sends
+    /// is always what the API accepts.
+    #[track_caller]
+    pub fn assert_no_parameter_refused(&self) {
+        let stats = self.stats();
+        let refused: Vec<(&String, &u64)> = stats
+            .by_code
+            .iter()
+            .filter(|(code, _)| *code == "InvalidParameter" || code.starts_with("Missing"))
+            .collect();
+        assert!(refused.is_empty(), "refused for a parameter: {refused:?}");
     }
 
     /// Puts `tasks` straight into the account.
