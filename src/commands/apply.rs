@@ -20,7 +20,7 @@ use crate::apply::{self, Cancellation, Event, Level, Report};
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::plan::check::{self, Mismatch};
-use crate::plan::model::{Action, DesiredTask, Plan};
+use crate::plan::model::{Action, DesiredTask, Plan, Step};
 use crate::plan::saved::SavedPlan;
 use crate::render::apply::{self as words, NoPrompt};
 use crate::render::style::Style;
@@ -328,8 +328,8 @@ struct Progress {
     style: Style,
     done: Mutex<usize>,
     total: usize,
-    /// Each task's kind, for its closing line.
-    actions: HashMap<String, Action>,
+    /// Each task's kind and steps, for its closing line.
+    actions: HashMap<String, (Action, Vec<Step>)>,
 }
 
 impl Progress {
@@ -349,7 +349,7 @@ impl Progress {
             total,
             actions: plan
                 .actions()
-                .map(|entry| (entry.name.clone(), entry.action))
+                .map(|entry| (entry.name.clone(), (entry.action, entry.steps.clone())))
                 .collect(),
         }
     }
@@ -372,9 +372,19 @@ impl Progress {
             } => {
                 let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
                 *done += 1;
-                let action = self.actions.get(&name).copied().unwrap_or(Action::Create);
+                let (action, steps) = self
+                    .actions
+                    .get(&name)
+                    .map_or((Action::Create, &[][..]), |(a, s)| (*a, s.as_slice()));
                 (
-                    outcome::finished(&name, action, &ended, *done, self.total, self.style),
+                    outcome::finished(
+                        &name,
+                        (action, steps),
+                        &ended,
+                        *done,
+                        self.total,
+                        self.style,
+                    ),
                     true,
                 )
             }

@@ -33,18 +33,21 @@ pub fn step_done(name: &str, step: Step, style: Style) -> String {
     format!("  {} {name}: {done}", style.paint(Paint::Dim, "·"))
 }
 
-/// One finished task (an entry of kind `action`), with its place in the
-/// run (`[3/10]`).
+/// One finished task (an entry of kind `action` with `steps`), with its
+/// place in the run (`[3/10]`).
 pub fn finished(
     name: &str,
-    action: Action,
+    (action, steps): (Action, &[Step]),
     outcome: &Outcome,
     done: usize,
     total: usize,
     style: Style,
 ) -> String {
     let counter = style.paint(Paint::Dim, &format!("[{done}/{total}]"));
-    format!("{} {counter}", outcome_line(name, action, outcome, style))
+    format!(
+        "{} {counter}",
+        outcome_line(name, action, steps, outcome, style)
+    )
 }
 
 fn with_causes(mut line: String, error: &StepError) -> String {
@@ -54,7 +57,13 @@ fn with_causes(mut line: String, error: &StepError) -> String {
     line
 }
 
-fn outcome_line(name: &str, action: Action, outcome: &Outcome, style: Style) -> String {
+fn outcome_line(
+    name: &str,
+    action: Action,
+    steps: &[Step],
+    outcome: &Outcome,
+    style: Style,
+) -> String {
     let failed = style.paint(Paint::Error, "! failed");
     let unknown = style.paint(Paint::Warning, "? unknown");
     match outcome {
@@ -70,6 +79,9 @@ fn outcome_line(name: &str, action: Action, outcome: &Outcome, style: Style) -> 
                 line.push_str("; the reply was lost, the look-up found it");
             }
             line.push(')');
+            if steps.contains(&Step::Stop) {
+                line.push_str(", then stopped as declared");
+            }
             line
         }
         Outcome::MadeElsewhere { task_id } => format!(
@@ -223,12 +235,19 @@ mod tests {
             error: step_error("connection reset"),
         };
         assert_eq!(
-            finished("a", Action::Create, &failed, 1, 2, style),
+            finished("a", (Action::Create, &[Step::Create]), &failed, 1, 2, style),
             "! failed a: create failed: `CreateAiCallTask` got no reply from \
              `http://127.0.0.1:4000`: connection reset [1/2]"
         );
         assert_eq!(
-            finished("b", Action::Create, &Outcome::Abandoned, 2, 2, style),
+            finished(
+                "b",
+                (Action::Create, &[Step::Create]),
+                &Outcome::Abandoned,
+                2,
+                2,
+                style
+            ),
             "? unknown b: abandoned in flight (interrupted twice); re-run `aicall apply`: it \
              looks before it acts [2/2]"
         );

@@ -614,18 +614,21 @@ async fn a_saved_plan_is_refused_against_another_endpoint() {
 
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_is_refused_with_another_access_key() {
-    let planned = Cloud::start().await;
+    let cloud = Cloud::start().await;
     let ws = workspace(FIXTURE);
-    save_plan(&planned, &ws).await;
-    // The same endpoint, another account: an emulator on the same port
-    // that knows another key.
-    let addr = planned.shutdown().await;
-    let other = Cloud::with(|config| {
-        config.listen = addr;
-        config.access_key_id = "aicall-it-key-0077".to_owned();
-    })
+    save_plan(&cloud, &ws).await;
+    // The same endpoint, another AccessKey: refused before any request,
+    // so the service never even sees the other key.
+    let requests = cloud.stats().requests;
+    let output = crate::common::cloud::run(
+        cloud
+            .point(at(&ws).args(["apply", "--auto-approve", "--plan", "plan.json"]))
+            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", "aicall-it-key-0077"),
+    )
     .await;
-    let output = apply_stale_plan(&other, &ws).await;
+    output.assert_code(1);
+    assert_contains(&output.stderr, "is stale and was not applied");
+    assert_eq!(cloud.stats().requests, requests, "no request was sent");
     cloud_snapshot!(output);
     assert!(!output.stderr.contains("targets"), "{}", output.stderr);
 }
