@@ -181,13 +181,7 @@ impl Emulator {
                 ServiceError::NameTaken { name } => EmulatorError::SeedNameTaken { name },
                 _ => EmulatorError::WriterGone,
             })?;
-        if let Some(writer) = &self.shared.writer {
-            writer.mark_dirty();
-            writer
-                .wait_durable(version)
-                .await
-                .map_err(|_| EmulatorError::WriterGone)?;
-        }
+        self.durable(version).await?;
         Ok(ids)
     }
 
@@ -204,6 +198,11 @@ impl Emulator {
             .store
             .set_status(task_id, status, self.shared.clock.now_ms())
             .map_err(|_| EmulatorError::WriterGone)?;
+        self.durable(version).await
+    }
+
+    /// Waits until the state file holds `version` (at once without one).
+    async fn durable(&self, version: u64) -> Result<(), EmulatorError> {
         if let Some(writer) = &self.shared.writer {
             writer.mark_dirty();
             writer

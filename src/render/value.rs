@@ -80,22 +80,15 @@ pub fn shown(config: &TaskConfig, field: Field, offset: Option<Offset>) -> Optio
 /// Every field a create sends, in the reference's order. An unset
 /// concurrency is listed as absent, so nobody wonders.
 pub fn create_fields(config: &TaskConfig) -> Vec<(Field, Shown)> {
-    [
-        Field::AgentId,
-        Field::VirtualNumber,
-        Field::Start,
-        Field::Concurrency,
-        Field::CallDays,
-        Field::CallWindows,
-        Field::Retry,
-    ]
-    .into_iter()
-    .filter_map(|field| match shown(config, field, None) {
-        Some(value) => Some((field, value)),
-        None if field == Field::Concurrency => Some((field, Shown::Absent)),
-        None => None,
-    })
-    .collect()
+    Field::CONFIG
+        .iter()
+        .copied()
+        .filter_map(|field| match shown(config, field, None) {
+            Some(value) => Some((field, value)),
+            None if field == Field::Concurrency => Some((field, Shown::Absent)),
+            None => None,
+        })
+        .collect()
 }
 
 /// The offset a configuration's scheduled start is written in.
