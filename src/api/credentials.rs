@@ -28,7 +28,7 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::env;
-use crate::secret::Secret;
+use crate::secret::{MASK, MIN_SCRUBBED_LEN, Scrubber, Secret};
 
 use super::error::{CredentialsError, Lookup};
 
@@ -68,23 +68,42 @@ impl Credentials {
         crate::secret::mask_access_key_id(&self.access_key_id)
     }
 
-    /// Replaces the secret and the token, raw and percent-encoded (a
-    /// gateway echoes its string-to-sign, which holds the encoded token),
-    /// with the mask in text that came from elsewhere.
-    pub fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_owned();
+    /// What masks these credentials in text: the secret and the token as
+    /// `****`, the AccessKey ID as its [`Credentials::key_hint`], each raw
+    /// and percent-encoded once and twice (a gateway echoes its
+    /// string-to-sign, which holds the encoded token and ID). Whole
+    /// occurrences of long enough values only (see [`Scrubber`]).
+    pub fn scrubber(&self) -> Scrubber {
+        let mut scrubber = Scrubber::new();
         for secret in std::iter::once(&self.access_key_secret).chain(&self.security_token) {
-            if secret.is_empty() {
-                continue;
-            }
-            let once = super::sign::percent_encode(secret.expose());
-            let twice = super::sign::percent_encode(&once);
-            for form in [twice, once, secret.expose().to_owned()] {
-                out = Secret::new(form).scrub(&out);
+            for form in encoded_forms(secret.expose()) {
+                scrubber.add(&form, MASK);
             }
         }
-        out
+        let hint = self.key_hint();
+        for form in encoded_forms(&self.access_key_id) {
+            scrubber.add(&form, &hint);
+        }
+        scrubber
     }
+
+    /// `text` from elsewhere (a server's message, a transport error) with
+    /// these credentials masked, before it is kept or shown.
+    pub fn scrub(&self, text: &str) -> String {
+        self.scrubber().scrub(text).into_owned()
+    }
+}
+
+/// A value as it is, and percent-encoded once and twice; nothing for a
+/// value too short to scrub, whose encoded forms may be long enough but
+/// would mask the same ordinary text.
+fn encoded_forms(raw: &str) -> Vec<String> {
+    if raw.chars().count() < MIN_SCRUBBED_LEN {
+        return Vec::new();
+    }
+    let once = super::sign::percent_encode(raw);
+    let twice = super::sign::percent_encode(&once);
+    vec![raw.to_owned(), once, twice]
 }
 
 /// Where credentials were found.
@@ -972,12 +991,23 @@ access_key_secret = bar
 
     #[test]
     fn scrub_removes_raw_and_encoded_forms() {
-        let mut creds = Credentials::new("id", Secret::new("a b/c"), "test");
+        let mut creds =
+            Credentials::new("LTAI5tExampleKeyId00abcd", Secret::new("a b/c=d+e"), "test");
         creds.security_token = Some(Secret::new(TOKEN));
-        let text = "sts: POST&%2F&SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars raw CAIS+token/with=chars \
-                    secret a%20b%2Fc";
-        let scrubbed = creds.scrub(text);
-        assert!(!scrubbed.contains("CAIS"), "{scrubbed}");
-        assert!(!scrubbed.contains("a%20b"), "{scrubbed}");
+        let text = "sts: POST&%2F&AccessKeyId%3DLTAI5tExampleKeyId00abcd%26SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars \
+                    raw CAIS+token/with=chars secret a%20b%2Fc%3Dd%2Be (a b/c=d+e)";
+        assert_eq!(
+            creds.scrub(text),
+            "sts: POST&%2F&AccessKeyId%3D****abcd%26SecurityToken%3D**** raw **** secret **** (****)"
+        );
+    }
+
+    #[test]
+    fn scrub_leaves_short_values_and_longer_words_alone() {
+        let creds = Credentials::new("LTAI5tExampleKeyId00abcd", Secret::new("s"), "test");
+        let text = "10s later; key LTAI5tExampleKeyId00abcdef is another";
+        assert_eq!(creds.scrub(text), text);
+        let creds = Credentials::new("short", Secret::new("a b"), "test");
+        assert_eq!(creds.scrub("short a%20b a b"), "short a%20b a b");
     }
 }

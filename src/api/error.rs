@@ -2,10 +2,11 @@
 //! an endpoint: facts (action, code, request ID), never pre-rendered prose,
 //! plus a hint where one helps.
 //!
-//! No variant holds a secret: server text is scrubbed before it is stored
-//! (`Credentials::scrub`), transport errors are stored without their URL
-//! (which carries the signature and any STS token), and credential errors
-//! name files, profiles and variables, never values.
+//! No variant holds a secret or a whole AccessKey ID: server text is
+//! scrubbed before it is stored (`Credentials::scrub`), transport errors
+//! are stored without their URL (which carries the signature and any STS
+//! token), and credential errors name files, profiles and variables, never
+//! values.
 
 use std::fmt;
 use std::io;

@@ -6,9 +6,9 @@
 //!
 //! <https://github.com/aicall/aicall/issues/7>
 
-use crate::aicall_snapshot;
 use crate::common::cloud::{self, Cloud, SECRET, assert_contains};
 use crate::common::harness::Test;
+use crate::{aicall_snapshot, cloud_snapshot};
 
 /// A manifest whose every task field is valid but for the `${...}` that
 /// try to read credentials: a set one, and an unset one with a default.
@@ -95,4 +95,66 @@ async fn issue_7_a_manifest_cannot_interpolate_a_credential() {
         .await;
     apply.assert_code(1);
     assert!(cloud.records().is_empty(), "{:?}", cloud.records());
+}
+
+/// Issue 7: only whole occurrences of a secret long enough to be one are
+/// masked. A one-character secret used to turn every `s` of the service's
+/// message into `****`, so that even the string-to-sign was no longer
+/// recognised and was printed, mangled, in the message.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_7_a_short_secret_does_not_mangle_what_is_printed() {
+    let cloud = Cloud::start().await;
+    let output = cloud::run(
+        cloud
+            .point(Test::new().write("tasks.yaml", cloud::FIXTURE))
+            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s")
+            .args(["plan", "tasks.yaml"]),
+    )
+    .await;
+    output.assert_code(1);
+    assert_contains(
+        &output.stderr,
+        "was refused with `SignatureDoesNotMatch`: Specified signature is not matched with \
+         our calculation. (HTTP 400",
+    );
+    // The string-to-sign was recognised and kept for `-v`, and the only
+    // mask is the one of the AccessKey ID in the hint.
+    assert_contains(&output.stderr, "run again with `-v`");
+    assert_eq!(
+        output.stderr.matches("****").count(),
+        output.stderr.matches("ID ****0042").count(),
+        "{}",
+        output.stderr
+    );
+}
+
+/// Issue 7: the service's messages that echo the AccessKey ID
+/// (`InvalidAccessKeyId.NotFound`, as the real gateway words it) show at
+/// most its last four characters, like every other message.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_7_service_messages_mask_the_access_key_id() {
+    const UNKNOWN: &str = "LTAI5tUnknownKey7f3e9abcd";
+    let cloud = Cloud::start().await;
+    for verbose in [false, true] {
+        let mut args = vec!["plan", "tasks.yaml"];
+        if verbose {
+            args.insert(1, "-v");
+        }
+        let output = cloud::run(
+            cloud
+                .point(Test::new().write("tasks.yaml", cloud::FIXTURE))
+                .env("ALIBABA_CLOUD_ACCESS_KEY_ID", UNKNOWN)
+                .args(args),
+        )
+        .await;
+        output.assert_code(1);
+        assert_contains(&output.stderr, "InvalidAccessKeyId.NotFound");
+        assert_contains(&output.stderr, "the AccessKeyId `****abcd` is not found");
+        assert!(!output.stderr.contains(UNKNOWN), "{}", output.stderr);
+        // (Every run through `cloud::run` also checks that the emulator's
+        // own key ID is never printed whole.)
+        if !verbose {
+            cloud_snapshot!(output);
+        }
+    }
 }
