@@ -97,6 +97,39 @@ async fn issue_7_a_manifest_cannot_interpolate_a_credential() {
     assert!(cloud.records().is_empty(), "{:?}", cloud.records());
 }
 
+/// Issue 7: whatever text carries a loaded secret, it is masked before it
+/// is printed: here the secret was pasted, literally, as a manifest value,
+/// and shows as `****` in the plan's text, Markdown and JSON.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_7_printed_lines_are_scrubbed_of_the_loaded_secret() {
+    let manifest = format!(
+        r#"
+        version: 1
+        tasks:
+          - name: renewals
+            agentId: "118012345678901234"
+            virtualNumber: "{SECRET}"
+            callDays: [MONDAY]
+            callWindows: [{{ start: "09:00", end: "12:00" }}]
+            start: immediate
+        "#
+    );
+    let cloud = Cloud::start().await;
+    for format in ["text", "json", "markdown"] {
+        // `cloud.run` fails the test if the secret is anywhere in the output.
+        let plan = cloud
+            .run(Test::new().write("tasks.yaml", &manifest).args([
+                "plan",
+                "--format",
+                format,
+                "tasks.yaml",
+            ]))
+            .await;
+        plan.assert_code(0);
+        assert_contains(&plan.stdout, "****");
+    }
+}
+
 /// Issue 7: only whole occurrences of a secret long enough to be one are
 /// masked. A one-character secret used to turn every `s` of the service's
 /// message into `****`, so that even the string-to-sign was no longer
