@@ -230,7 +230,8 @@ impl ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot use the endpoint `{endpoint}`: {reason}")]
 pub struct EndpointError {
-    /// The endpoint as given.
+    /// The endpoint as given, but with any user name and password, query
+    /// and fragment shown as `***` (they may hold credentials).
     pub endpoint: String,
     /// Why it is refused.
     pub reason: String,

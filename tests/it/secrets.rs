@@ -161,6 +161,82 @@ async fn issue_7_a_short_secret_does_not_mangle_what_is_printed() {
     );
 }
 
+/// Issue 7: an endpoint holding a user name and password, a query or a
+/// fragment is refused, from `--endpoint` or `AICALL_ENDPOINT`, and the
+/// message shows it with those parts masked. `--help` does not show the
+/// variable's value either.
+#[test]
+fn issue_7_an_endpoint_with_credentials_or_a_query_is_refused_without_echoing_them() {
+    for (endpoint, shown) in [
+        (
+            "http://aicall-user:hunter2-pass@127.0.0.1:8080",
+            "http://***@127.0.0.1:8080",
+        ),
+        (
+            "https://hunter2-pass@aiccs.aliyuncs.com",
+            "https://***@aiccs.aliyuncs.com",
+        ),
+        (
+            "https://aiccs.aliyuncs.com/?AccessKeySecret=hunter2-pass",
+            "https://aiccs.aliyuncs.com/?***",
+        ),
+        (
+            "https://aiccs.aliyuncs.com/#hunter2-pass",
+            "https://aiccs.aliyuncs.com/#***",
+        ),
+        (
+            "aicall-user:hunter2-pass@127.0.0.1:8080",
+            "***@127.0.0.1:8080",
+        ),
+    ] {
+        let by_flag = Test::new()
+            .write("tasks.yaml", cloud::FIXTURE)
+            .args(["plan", "--endpoint", endpoint, "tasks.yaml"])
+            .run();
+        let by_env = Test::new()
+            .write("tasks.yaml", cloud::FIXTURE)
+            .env("AICALL_ENDPOINT", endpoint)
+            .args(["apply", "tasks.yaml"])
+            .run();
+        for output in [by_flag, by_env] {
+            output.assert_code(2);
+            assert_contains(
+                &output.stderr,
+                &format!("error: cannot use the endpoint `{shown}`: "),
+            );
+            for part in ["hunter2", "aicall-user", "AccessKeySecret"] {
+                assert!(
+                    !output.stderr.contains(part),
+                    "{endpoint}: {}",
+                    output.stderr
+                );
+            }
+        }
+    }
+    let output = Test::new()
+        .write("tasks.yaml", cloud::FIXTURE)
+        .args([
+            "plan",
+            "--endpoint",
+            "http://user:hunter2-pass@127.0.0.1:8080",
+        ])
+        .run();
+    aicall_snapshot!(output, @r"
+    exit: 2
+    ----- stdout -----
+    ----- stderr -----
+    error: cannot use the endpoint `http://***@127.0.0.1:[PORT]`: it holds a user name or password (shown as `***`); credentials never go in the URL
+    ");
+
+    let help = Test::new()
+        .env("AICALL_ENDPOINT", "http://user:hunter2-pass@127.0.0.1:8080")
+        .args(["plan", "--help"])
+        .run();
+    help.assert_code(0);
+    assert_contains(&help.stdout, "[env: AICALL_ENDPOINT]");
+    assert!(!help.stdout.contains("hunter2"), "{}", help.stdout);
+}
+
 /// Issue 7: the service's messages that echo the AccessKey ID
 /// (`InvalidAccessKeyId.NotFound`, as the real gateway words it) show at
 /// most its last four characters, like every other message.
