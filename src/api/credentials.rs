@@ -31,6 +31,7 @@ use crate::env;
 use crate::secret::{MASK, MIN_SCRUBBED_LEN, Scrubber, Secret};
 
 use super::error::{CredentialsError, Lookup};
+use super::file_value::{self, FileValue};
 
 /// An AccessKey pair (and STS token), with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -373,14 +374,18 @@ fn from_cli_config(
             line: err.line(),
             column: err.column(),
         })?;
-    let profile = match named {
-        Some(name) => name.to_owned(),
-        None => config
-            .get("current")
-            .and_then(|v| v.as_str())
-            .filter(|v| !v.is_empty())
-            .unwrap_or("default")
-            .to_owned(),
+    // A profile named on the command line or in the environment is shown
+    // as given; one from the file's `current` only if it looks like a name.
+    let (profile, shown) = match named {
+        Some(name) => (name.to_owned(), FileValue::Word(name.to_owned())),
+        None => {
+            let current = config
+                .get("current")
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty())
+                .unwrap_or("default");
+            (current.to_owned(), FileValue::name(current))
+        }
     };
     let profiles = config
         .get("profiles")
@@ -391,14 +396,15 @@ fn from_cli_config(
         .iter()
         .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(profile.as_str()))
     else {
-        let names: Vec<&str> = profiles
+        let names = profiles
             .iter()
-            .filter_map(|p| p.get("name").and_then(|n| n.as_str()))
-            .collect();
-        let outcome = if names.is_empty() {
-            format!("no profile `{profile}` (the file has no profiles)")
-        } else {
-            format!("no profile `{profile}` (it has `{}`)", names.join("`, `"))
+            .filter_map(|p| p.get("name").and_then(|n| n.as_str()));
+        let has = file_value::profile_list(names);
+        let outcome = match shown {
+            FileValue::Word(_) => format!("no profile {shown} ({has})"),
+            FileValue::Unrecognised { .. } => {
+                format!("no profile named by `current` ({shown}; {has})")
+            }
         };
         looked.push(Lookup::new(place, outcome));
         return Ok(None);
@@ -427,7 +433,7 @@ fn from_cli_config(
         return Err(CredentialsError::UnsupportedMode {
             path: path.to_owned(),
             profile,
-            mode,
+            mode: FileValue::mode(&mode),
         });
     };
     let access_key_id = field("access_key_id")?;
@@ -483,7 +489,7 @@ fn from_ini_file(
         return Err(CredentialsError::UnsupportedType {
             path: path.to_owned(),
             profile: section.to_owned(),
-            kind,
+            kind: FileValue::ini_type(&kind),
         });
     }
     Ok(Some(Credentials {
@@ -843,7 +849,7 @@ access_key_secret = bar
         assert_eq!(world.key_id(Some("prod")), "TESTiniProd0001");
         let err = world.load(Some("role")).unwrap_err();
         assert!(
-            matches!(&err, CredentialsError::UnsupportedType { kind, .. } if kind == "ram_role_arn"),
+            matches!(&err, CredentialsError::UnsupportedType { kind: FileValue::Word(kind), .. } if kind == "ram_role_arn"),
             "{err}"
         );
         assert!(err.to_string().contains("`ram_role_arn`"));
@@ -977,6 +983,82 @@ access_key_secret = bar
             9,
             "every CredentialsError variant is covered"
         );
+    }
+
+    /// Issue 7: a secret pasted into a key that messages quote.
+    #[test]
+    fn values_pasted_into_the_wrong_key_are_described_not_echoed() {
+        const PASTED: &str = "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0";
+        let profile = |name: &str, mode: &str| {
+            format!(
+                r#"{{"name":"{name}","mode":"{mode}","access_key_id":"x","access_key_secret":"y"}}"#
+            )
+        };
+        let config = |current: &str, profiles: &[String]| {
+            format!(
+                r#"{{"current":"{current}","profiles":[{}]}}"#,
+                profiles.join(",")
+            )
+        };
+        let world = World::new().file(
+            ".aliyun/config.json",
+            &config("default", &[profile("default", PASTED)]),
+        );
+        let err = world.load(None).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "uses a mode aicall does not know (an unrecognised value of 30 characters)"
+            ),
+            "{err}"
+        );
+        let world = World::new().file(
+            ".aliyun/config.json",
+            &config("default", &[profile("default", "ecsramrole")]),
+        );
+        assert!(
+            world
+                .load(None)
+                .unwrap_err()
+                .to_string()
+                .ends_with("uses mode `ecsramrole`, which aicall does not support")
+        );
+
+        let world = World::new().file(
+            ".aliyun/config.json",
+            &config(
+                PASTED,
+                &[profile("prod", "AK"), profile(&format!("{PASTED}2"), "AK")],
+            ),
+        );
+        let CredentialsError::NotFound { looked } = world.load(None).unwrap_err() else {
+            panic!("not NotFound")
+        };
+        assert_eq!(
+            looked[1].outcome,
+            "no profile named by `current` (an unrecognised value of 30 characters; it has \
+             `prod` and 1 unrecognised name)"
+        );
+        // A name given on the command line is the user's own: shown.
+        let CredentialsError::NotFound { looked } = world.load(Some("staging")).unwrap_err() else {
+            panic!("not NotFound")
+        };
+        assert_eq!(
+            looked[1].outcome,
+            "no profile `staging` (it has `prod` and 1 unrecognised name)"
+        );
+
+        let world = World::new().file(
+            ".alibabacloud/credentials.ini",
+            &format!("[default]\ntype = {PASTED}\naccess_key_id = x\naccess_key_secret = y\n"),
+        );
+        let err = world.load(None).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "has a type aicall does not know (an unrecognised value of 30 characters)"
+            ),
+            "{err}"
+        );
+        assert!(!format!("{err:?}").contains(PASTED));
     }
 
     #[test]

@@ -14,6 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::action::Action;
+use super::file_value::FileValue;
 
 /// A failed API call.
 #[derive(Debug, thiserror::Error)]
@@ -261,6 +262,15 @@ impl fmt::Display for Lookup {
     }
 }
 
+/// "mode `X`, which aicall does not support", or for a value not shown,
+/// "a mode aicall does not know (an unrecognised value of N characters)".
+fn unsupported(what: &str, value: &FileValue) -> String {
+    match value {
+        FileValue::Word(_) => format!("{what} {value}, which aicall does not support"),
+        FileValue::Unrecognised { .. } => format!("a {what} aicall does not know ({value})"),
+    }
+}
+
 /// Why no usable credentials were found.
 #[derive(Debug, thiserror::Error)]
 pub enum CredentialsError {
@@ -315,25 +325,25 @@ pub enum CredentialsError {
     },
 
     /// A CLI profile of a mode aicall does not support.
-    #[error("profile `{profile}` in `{}` uses mode `{mode}`, which aicall does not support", path.display())]
+    #[error("profile `{profile}` in `{}` uses {}", path.display(), unsupported("mode", mode))]
     UnsupportedMode {
         /// The file.
         path: PathBuf,
         /// The profile.
         profile: String,
-        /// Its `mode`.
-        mode: String,
+        /// Its `mode`, shown only if it is a documented one.
+        mode: FileValue,
     },
 
     /// An INI section of a type aicall does not support.
-    #[error("section `[{profile}]` of `{}` has type `{kind}`, which aicall does not support", path.display())]
+    #[error("section `[{profile}]` of `{}` has {}", path.display(), unsupported("type", kind))]
     UnsupportedType {
         /// The file.
         path: PathBuf,
         /// The section.
         profile: String,
-        /// Its `type`.
-        kind: String,
+        /// Its `type`, shown only if it is a documented one.
+        kind: FileValue,
     },
 
     /// `ALIBABA_CLOUD_CREDENTIALS_FILE` names a file that does not exist.

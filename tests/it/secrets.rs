@@ -10,6 +10,10 @@ use crate::common::cloud::{self, Cloud, SECRET, assert_contains};
 use crate::common::harness::Test;
 use crate::{aicall_snapshot, cloud_snapshot};
 
+/// A realistic AccessKey secret: 30 letters and digits, as the console
+/// issues them. Not the emulator's, so a leak of it is a leak of its own.
+const PASTED: &str = "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0";
+
 /// A manifest whose every task field is valid but for the `${...}` that
 /// try to read credentials: a set one, and an unset one with a default.
 const INTERPOLATES_CREDENTIALS: &str = r#"
@@ -235,6 +239,58 @@ fn issue_7_an_endpoint_with_credentials_or_a_query_is_refused_without_echoing_th
     help.assert_code(0);
     assert_contains(&help.stdout, "[env: AICALL_ENDPOINT]");
     assert!(!help.stdout.contains("hunter2"), "{}", help.stdout);
+}
+
+/// Issue 7: a secret pasted into a key of `~/.aliyun/config.json` or of
+/// the INI file that messages quote (`mode`, `current`, a profile's
+/// `name`, `type`) is described by its length, never echoed.
+#[test]
+fn issue_7_a_secret_in_the_wrong_place_of_a_credentials_file_is_not_echoed() {
+    let profile = |name: &str, mode: &str| {
+        format!(
+            r#"{{"name":"{name}","mode":"{mode}","access_key_id":"LTAI5tExampleKeyId00abcd","access_key_secret":"{SECRET}"}}"#
+        )
+    };
+    let cases = [
+        (
+            ".aliyun/config.json",
+            format!(
+                r#"{{"current":"default","profiles":[{}]}}"#,
+                profile("default", PASTED)
+            ),
+            "uses a mode aicall does not know (an unrecognised value of 30 characters)",
+        ),
+        (
+            ".aliyun/config.json",
+            format!(
+                r#"{{"current":"{PASTED}","profiles":[{},{}]}}"#,
+                profile("default", "AK"),
+                profile(&format!("{PASTED}x"), "AK")
+            ),
+            "no profile named by `current` (an unrecognised value of 30 characters; it has \
+             `default` and 1 unrecognised name)",
+        ),
+        (
+            ".alibabacloud/credentials.ini",
+            format!(
+                "[default]\ntype = {PASTED}\naccess_key_id = LTAI5tExampleKeyId00abcd\n\
+                 access_key_secret = {SECRET}\n"
+            ),
+            "has a type aicall does not know (an unrecognised value of 30 characters)",
+        ),
+    ];
+    for (file, text, said) in cases {
+        let output = Test::new()
+            .write("tasks.yaml", cloud::FIXTURE)
+            .write(file, &text)
+            .env("AICALL_ENDPOINT", "http://127.0.0.1:9")
+            .args(["plan", "tasks.yaml"])
+            .run();
+        output.assert_code(1);
+        assert_contains(&output.stderr, said);
+        assert!(!output.stderr.contains(PASTED), "{}", output.stderr);
+        cloud::assert_no_secret(&output);
+    }
 }
 
 /// Issue 7: the service's messages that echo the AccessKey ID
