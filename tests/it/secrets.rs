@@ -3,8 +3,6 @@
 //! manifest, as text that happens to hold a loaded secret, inside an
 //! endpoint URL, pasted into the wrong key of a credentials file, or
 //! echoed back by the service. Each test failed before its fix.
-//!
-//! <https://github.com/aicall/aicall/issues/7>
 
 use crate::common::cloud::{self, Cloud, SECRET, assert_contains};
 use crate::common::harness::Test;
