@@ -47,9 +47,11 @@ pub fn judge(
             });
         }
     };
+    // Built once: every reply, successes included, has three texts.
+    let scrubber = credentials.scrubber();
     let text = |key: &str| {
         field(&object, key).and_then(|v| match v {
-            Value::String(s) => Some(credentials.scrub(s)),
+            Value::String(s) => Some(scrubber.scrub(s).into_owned()),
             Value::Null => None,
             other => Some(other.to_string()),
         })
