@@ -985,6 +985,15 @@ access_key_secret = bar
         );
     }
 
+    /// Issue 7: a manifest may interpolate none of the variables this
+    /// chain reads a key from (`env::SECRET_VARIABLES`).
+    #[test]
+    fn every_variable_read_for_a_key_is_a_secret_variable() {
+        for name in ENV_GROUPS.iter().flatten() {
+            assert!(env::is_secret_variable(name), "{name}");
+        }
+    }
+
     /// Issue 7: a secret pasted into a key that messages quote.
     #[test]
     fn values_pasted_into_the_wrong_key_are_described_not_echoed() {
