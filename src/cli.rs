@@ -138,7 +138,8 @@ pub struct ConnectionArgs {
     ///
     /// Plain `http://` is accepted only for loopback addresses: anything
     /// else would send signed requests in the clear.
-    #[arg(long, value_name = "URL", env = env::AICALL_ENDPOINT)]
+    // The value is not shown in `--help`: a refused one may hold a password.
+    #[arg(long, value_name = "URL", env = env::AICALL_ENDPOINT, hide_env_values = true)]
     pub endpoint: Option<String>,
 
     /// Profile of `~/.aliyun/config.json` or the credentials INI file.

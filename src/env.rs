@@ -58,3 +58,60 @@ pub const ALICLOUD_ACCESS_KEY: &str = "ALICLOUD_ACCESS_KEY";
 /// The aliyun CLI's last-resort bare name: too generic to read (any tool
 /// may set it), only mentioned when no credentials are found.
 pub const ACCESS_KEY_ID: &str = "ACCESS_KEY_ID";
+/// Terraform's AccessKey secret variable: never read, but a credential.
+pub const ALICLOUD_SECRET_KEY: &str = "ALICLOUD_SECRET_KEY";
+/// The aliyun CLI's bare secret name: never read, but a credential.
+pub const ACCESS_KEY_SECRET: &str = "ACCESS_KEY_SECRET";
+/// The aliyun CLI's bare token name: never read, but a credential.
+pub const SECURITY_TOKEN: &str = "SECURITY_TOKEN";
+
+/// Every variable that holds a credential: the secrets and tokens the
+/// credential chain reads (`api::credentials`), the names other Alibaba
+/// Cloud tools use for them, the emulator's secret, and the AccessKey IDs
+/// the chain reads (an ID is never shown whole either).
+///
+/// A manifest may not interpolate any of them (issue 7): `${NAME}` of one
+/// is the `secret-variable` diagnostic, even with a default and even when
+/// unset, and its value is never read. **Every source of secrets must add
+/// its variables here** (issue 12 adds the OIDC token file's and the other
+/// role sources').
+pub const SECRET_VARIABLES: &[&str] = &[
+    ALIBABA_CLOUD_ACCESS_KEY_ID,
+    ALIBABA_CLOUD_ACCESS_KEY_SECRET,
+    ALIBABA_CLOUD_SECURITY_TOKEN,
+    ALIBABACLOUD_ACCESS_KEY_ID,
+    ALIBABACLOUD_ACCESS_KEY_SECRET,
+    ALIBABACLOUD_SECURITY_TOKEN,
+    ALICLOUD_ACCESS_KEY_ID,
+    ALICLOUD_ACCESS_KEY_SECRET,
+    ALICLOUD_SECURITY_TOKEN,
+    ALICLOUD_SECRET_KEY,
+    ACCESS_KEY_SECRET,
+    SECURITY_TOKEN,
+    AICALL_EMULATOR_ACCESS_KEY_SECRET,
+];
+
+/// Whether `name` is one of [`SECRET_VARIABLES`], in any letter case
+/// (Windows does not tell `Access_Key_Secret` from `ACCESS_KEY_SECRET`).
+pub fn is_secret_variable(name: &str) -> bool {
+    SECRET_VARIABLES
+        .iter()
+        .any(|secret| secret.eq_ignore_ascii_case(name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn secret_variables_are_listed_once_and_matched_in_any_case() {
+        let mut names = SECRET_VARIABLES.to_vec();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), SECRET_VARIABLES.len());
+        assert!(is_secret_variable("alibaba_cloud_access_key_secret"));
+        assert!(is_secret_variable(AICALL_EMULATOR_ACCESS_KEY_SECRET));
+        assert!(!is_secret_variable(ALIBABA_CLOUD_PROFILE));
+        assert!(!is_secret_variable("ALIBABA_CLOUD_ACCESS_KEY_SECRET_FILE"));
+    }
+}

@@ -28,9 +28,10 @@ use std::io;
 use std::path::{Path, PathBuf};
 
 use crate::env;
-use crate::secret::Secret;
+use crate::secret::{MASK, MIN_SCRUBBED_LEN, Scrubber, Secret};
 
 use super::error::{CredentialsError, Lookup};
+use super::file_value::{self, FileValue};
 
 /// An AccessKey pair (and STS token), with where it came from.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,23 +69,42 @@ impl Credentials {
         crate::secret::mask_access_key_id(&self.access_key_id)
     }
 
-    /// Replaces the secret and the token, raw and percent-encoded (a
-    /// gateway echoes its string-to-sign, which holds the encoded token),
-    /// with the mask in text that came from elsewhere.
-    pub fn scrub(&self, text: &str) -> String {
-        let mut out = text.to_owned();
+    /// What masks these credentials in text: the secret and the token as
+    /// `****`, the AccessKey ID as its [`Credentials::key_hint`], each raw
+    /// and percent-encoded once and twice (a gateway echoes its
+    /// string-to-sign, which holds the encoded token and ID). Whole
+    /// occurrences of long enough values only (see [`Scrubber`]).
+    pub fn scrubber(&self) -> Scrubber {
+        let mut scrubber = Scrubber::new();
         for secret in std::iter::once(&self.access_key_secret).chain(&self.security_token) {
-            if secret.is_empty() {
-                continue;
-            }
-            let once = super::sign::percent_encode(secret.expose());
-            let twice = super::sign::percent_encode(&once);
-            for form in [twice, once, secret.expose().to_owned()] {
-                out = Secret::new(form).scrub(&out);
+            for form in encoded_forms(secret.expose()) {
+                scrubber.add(&form, MASK);
             }
         }
-        out
+        let hint = self.key_hint();
+        for form in encoded_forms(&self.access_key_id) {
+            scrubber.add(&form, &hint);
+        }
+        scrubber
     }
+
+    /// `text` from elsewhere (a server's message, a transport error) with
+    /// these credentials masked, before it is kept or shown.
+    pub fn scrub(&self, text: &str) -> String {
+        self.scrubber().scrub(text).into_owned()
+    }
+}
+
+/// A value as it is, and percent-encoded once and twice; nothing for a
+/// value too short to scrub, whose encoded forms may be long enough but
+/// would mask the same ordinary text.
+fn encoded_forms(raw: &str) -> Vec<String> {
+    if raw.chars().count() < MIN_SCRUBBED_LEN {
+        return Vec::new();
+    }
+    let once = super::sign::percent_encode(raw);
+    let twice = super::sign::percent_encode(&once);
+    vec![raw.to_owned(), once, twice]
 }
 
 /// Where credentials were found.
@@ -354,14 +374,18 @@ fn from_cli_config(
             line: err.line(),
             column: err.column(),
         })?;
-    let profile = match named {
-        Some(name) => name.to_owned(),
-        None => config
-            .get("current")
-            .and_then(|v| v.as_str())
-            .filter(|v| !v.is_empty())
-            .unwrap_or("default")
-            .to_owned(),
+    // A profile named on the command line or in the environment is shown
+    // as given; one from the file's `current` only if it looks like a name.
+    let (profile, shown) = match named {
+        Some(name) => (name.to_owned(), FileValue::Word(name.to_owned())),
+        None => {
+            let current = config
+                .get("current")
+                .and_then(|v| v.as_str())
+                .filter(|v| !v.is_empty())
+                .unwrap_or("default");
+            (current.to_owned(), FileValue::name(current))
+        }
     };
     let profiles = config
         .get("profiles")
@@ -372,14 +396,15 @@ fn from_cli_config(
         .iter()
         .find(|p| p.get("name").and_then(|n| n.as_str()) == Some(profile.as_str()))
     else {
-        let names: Vec<&str> = profiles
+        let names = profiles
             .iter()
-            .filter_map(|p| p.get("name").and_then(|n| n.as_str()))
-            .collect();
-        let outcome = if names.is_empty() {
-            format!("no profile `{profile}` (the file has no profiles)")
-        } else {
-            format!("no profile `{profile}` (it has `{}`)", names.join("`, `"))
+            .filter_map(|p| p.get("name").and_then(|n| n.as_str()));
+        let has = file_value::profile_list(names);
+        let outcome = match shown {
+            FileValue::Word(_) => format!("no profile {shown} ({has})"),
+            FileValue::Unrecognised { .. } => {
+                format!("no profile named by `current` ({shown}; {has})")
+            }
         };
         looked.push(Lookup::new(place, outcome));
         return Ok(None);
@@ -408,7 +433,7 @@ fn from_cli_config(
         return Err(CredentialsError::UnsupportedMode {
             path: path.to_owned(),
             profile,
-            mode,
+            mode: FileValue::mode(&mode),
         });
     };
     let access_key_id = field("access_key_id")?;
@@ -464,7 +489,7 @@ fn from_ini_file(
         return Err(CredentialsError::UnsupportedType {
             path: path.to_owned(),
             profile: section.to_owned(),
-            kind,
+            kind: FileValue::ini_type(&kind),
         });
     }
     Ok(Some(Credentials {
@@ -824,7 +849,7 @@ access_key_secret = bar
         assert_eq!(world.key_id(Some("prod")), "TESTiniProd0001");
         let err = world.load(Some("role")).unwrap_err();
         assert!(
-            matches!(&err, CredentialsError::UnsupportedType { kind, .. } if kind == "ram_role_arn"),
+            matches!(&err, CredentialsError::UnsupportedType { kind: FileValue::Word(kind), .. } if kind == "ram_role_arn"),
             "{err}"
         );
         assert!(err.to_string().contains("`ram_role_arn`"));
@@ -960,6 +985,91 @@ access_key_secret = bar
         );
     }
 
+    /// Issue 7: a manifest may interpolate none of the variables this
+    /// chain reads a key from (`env::SECRET_VARIABLES`).
+    #[test]
+    fn every_variable_read_for_a_key_is_a_secret_variable() {
+        for name in ENV_GROUPS.iter().flatten() {
+            assert!(env::is_secret_variable(name), "{name}");
+        }
+    }
+
+    /// Issue 7: a secret pasted into a key that messages quote.
+    #[test]
+    fn values_pasted_into_the_wrong_key_are_described_not_echoed() {
+        const PASTED: &str = "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0";
+        let profile = |name: &str, mode: &str| {
+            format!(
+                r#"{{"name":"{name}","mode":"{mode}","access_key_id":"x","access_key_secret":"y"}}"#
+            )
+        };
+        let config = |current: &str, profiles: &[String]| {
+            format!(
+                r#"{{"current":"{current}","profiles":[{}]}}"#,
+                profiles.join(",")
+            )
+        };
+        let world = World::new().file(
+            ".aliyun/config.json",
+            &config("default", &[profile("default", PASTED)]),
+        );
+        let err = world.load(None).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "uses a mode aicall does not know (an unrecognised value of 30 characters)"
+            ),
+            "{err}"
+        );
+        let world = World::new().file(
+            ".aliyun/config.json",
+            &config("default", &[profile("default", "ecsramrole")]),
+        );
+        assert!(
+            world
+                .load(None)
+                .unwrap_err()
+                .to_string()
+                .ends_with("uses mode `ecsramrole`, which aicall does not support")
+        );
+
+        let world = World::new().file(
+            ".aliyun/config.json",
+            &config(
+                PASTED,
+                &[profile("prod", "AK"), profile(&format!("{PASTED}2"), "AK")],
+            ),
+        );
+        let CredentialsError::NotFound { looked } = world.load(None).unwrap_err() else {
+            panic!("not NotFound")
+        };
+        assert_eq!(
+            looked[1].outcome,
+            "no profile named by `current` (an unrecognised value of 30 characters; it has \
+             `prod` and 1 unrecognised name)"
+        );
+        // A name given on the command line is the user's own: shown.
+        let CredentialsError::NotFound { looked } = world.load(Some("staging")).unwrap_err() else {
+            panic!("not NotFound")
+        };
+        assert_eq!(
+            looked[1].outcome,
+            "no profile `staging` (it has `prod` and 1 unrecognised name)"
+        );
+
+        let world = World::new().file(
+            ".alibabacloud/credentials.ini",
+            &format!("[default]\ntype = {PASTED}\naccess_key_id = x\naccess_key_secret = y\n"),
+        );
+        let err = world.load(None).unwrap_err();
+        assert!(
+            err.to_string().ends_with(
+                "has a type aicall does not know (an unrecognised value of 30 characters)"
+            ),
+            "{err}"
+        );
+        assert!(!format!("{err:?}").contains(PASTED));
+    }
+
     #[test]
     fn key_hint_shows_only_the_tail() {
         let creds = Credentials::new("TEST5tAbCdEfGh1234", Secret::new("x"), "test");
@@ -972,12 +1082,23 @@ access_key_secret = bar
 
     #[test]
     fn scrub_removes_raw_and_encoded_forms() {
-        let mut creds = Credentials::new("id", Secret::new("a b/c"), "test");
+        let mut creds =
+            Credentials::new("LTAI5tExampleKeyId00abcd", Secret::new("a b/c=d+e"), "test");
         creds.security_token = Some(Secret::new(TOKEN));
-        let text = "sts: POST&%2F&SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars raw CAIS+token/with=chars \
-                    secret a%20b%2Fc";
-        let scrubbed = creds.scrub(text);
-        assert!(!scrubbed.contains("CAIS"), "{scrubbed}");
-        assert!(!scrubbed.contains("a%20b"), "{scrubbed}");
+        let text = "sts: POST&%2F&AccessKeyId%3DLTAI5tExampleKeyId00abcd%26SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars \
+                    raw CAIS+token/with=chars secret a%20b%2Fc%3Dd%2Be (a b/c=d+e)";
+        assert_eq!(
+            creds.scrub(text),
+            "sts: POST&%2F&AccessKeyId%3D****abcd%26SecurityToken%3D**** raw **** secret **** (****)"
+        );
+    }
+
+    #[test]
+    fn scrub_leaves_short_values_and_longer_words_alone() {
+        let creds = Credentials::new("LTAI5tExampleKeyId00abcd", Secret::new("s"), "test");
+        let text = "10s later; key LTAI5tExampleKeyId00abcdef is another";
+        assert_eq!(creds.scrub(text), text);
+        let creds = Credentials::new("short", Secret::new("a b"), "test");
+        assert_eq!(creds.scrub("short a%20b a b"), "short a%20b a b");
     }
 }

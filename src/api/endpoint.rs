@@ -24,18 +24,40 @@ pub struct Endpoint {
 }
 
 impl Endpoint {
-    /// Checks `text` against the endpoint policy.
+    /// Checks `text` against the endpoint policy. A refusal shows the
+    /// endpoint without its user name, password, query or fragment.
     pub fn parse(text: &str) -> Result<Endpoint, EndpointError> {
+        let shown = Shown::of(text);
         let refuse = |reason: String| EndpointError {
-            endpoint: text.to_owned(),
+            endpoint: shown.text.clone(),
             reason,
         };
+        // Before anything else, so that no later message quotes them.
+        if shown.user_info {
+            return Err(refuse(
+                "it holds a user name or password (shown as `***`); credentials never go in the URL"
+                    .to_owned(),
+            ));
+        }
+        if shown.query || shown.fragment {
+            return Err(refuse(
+                "it has a query or fragment (shown as `***`); the API is served at `/` without one"
+                    .to_owned(),
+            ));
+        }
         if !text.contains("://") {
             return Err(refuse(format!(
                 "it has no scheme: write `https://{text}`, or `http://{text}` for a local emulator"
             )));
         }
         let url = Url::parse(text).map_err(|err| refuse(format!("it is not a URL ({err})")))?;
+        // The URL parser agrees with `Shown` on where user info ends; this
+        // only guards that agreement.
+        if !url.username().is_empty() || url.password().is_some() {
+            return Err(refuse(
+                "it holds a user name or password; credentials never go in the URL".to_owned(),
+            ));
+        }
         let host = url
             .host_str()
             .ok_or_else(|| refuse("it has no host".to_owned()))?;
@@ -50,11 +72,6 @@ impl Endpoint {
                 )));
             }
             other => return Err(refuse(format!("the scheme `{other}` is not http or https"))),
-        }
-        if !url.username().is_empty() || url.password().is_some() {
-            return Err(refuse(
-                "it holds a user name or password; credentials never go in the URL".to_owned(),
-            ));
         }
         if url.path() != "/" {
             return Err(refuse(format!(
@@ -103,6 +120,59 @@ impl Default for Endpoint {
 impl fmt::Display for Endpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.url.as_str().trim_end_matches('/'))
+    }
+}
+
+/// An endpoint's text as a message may show it (issue 7): user info
+/// replaced by `***@`, a query by `?***`, a fragment by `#***`. Found by
+/// the URL's own rules: the fragment starts at the first `#`, the query at
+/// the first `?` before it, and the user info ends at the last `@` of the
+/// authority, which ends at the first `/` or `\` after the scheme's `://`
+/// (or from the start, when there is no scheme).
+struct Shown {
+    text: String,
+    user_info: bool,
+    query: bool,
+    fragment: bool,
+}
+
+impl Shown {
+    fn of(text: &str) -> Shown {
+        let (rest, fragment) = match text.split_once('#') {
+            Some((rest, _)) => (rest, true),
+            None => (text, false),
+        };
+        let (rest, query) = match rest.split_once('?') {
+            Some((rest, _)) => (rest, true),
+            None => (rest, false),
+        };
+        let start = rest.find("://").map_or(0, |at| at + 3);
+        let end = rest[start..]
+            .find(['/', '\\'])
+            .map_or(rest.len(), |at| start + at);
+        let authority = &rest[start..end];
+        let (host, user_info) = match authority.rfind('@') {
+            Some(at) => (&authority[at + 1..], true),
+            None => (authority, false),
+        };
+        let mut shown = rest[..start].to_owned();
+        if user_info {
+            shown.push_str("***@");
+        }
+        shown.push_str(host);
+        shown.push_str(&rest[end..]);
+        if query {
+            shown.push_str("?***");
+        }
+        if fragment {
+            shown.push_str("#***");
+        }
+        Shown {
+            text: shown,
+            user_info,
+            query,
+            fragment,
+        }
     }
 }
 
@@ -179,6 +249,34 @@ mod tests {
         assert!(reason("https://host/api").contains("path `/`"));
         assert!(reason("https://host/?a=b").contains("query"));
         assert!(reason("https://").contains("not a URL") || reason("https://").contains("no host"));
+    }
+
+    #[test]
+    fn refusals_never_show_user_info_query_or_fragment() {
+        for (text, shown) in [
+            (
+                "http://u:hunter2@127.0.0.1:8080",
+                "http://***@127.0.0.1:8080",
+            ),
+            ("https://hunter2@host/", "https://***@host/"),
+            ("https://a@b:hunter2@host", "https://***@host"),
+            ("u:hunter2@127.0.0.1", "***@127.0.0.1"),
+            ("https://host/?key=hunter2", "https://host/?***"),
+            ("https://host?key=hunter2#x", "https://host?***#***"),
+            ("https://host/#hunter2", "https://host/#***"),
+            ("https://host/?a@hunter2", "https://host/?***"),
+            ("https://u:hunter2@host\\path", "https://***@host\\path"),
+        ] {
+            let err = Endpoint::parse(text).unwrap_err();
+            assert_eq!(err.endpoint, shown, "{text}");
+            let message = format!("{err} {err:?}");
+            assert!(!message.contains("hunter2"), "{text}: {message}");
+        }
+        // An `@` in the path is no user info.
+        assert_eq!(
+            Endpoint::parse("https://host/a@b").unwrap_err().endpoint,
+            "https://host/a@b"
+        );
     }
 
     #[test]

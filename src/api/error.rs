@@ -2,10 +2,11 @@
 //! an endpoint: facts (action, code, request ID), never pre-rendered prose,
 //! plus a hint where one helps.
 //!
-//! No variant holds a secret: server text is scrubbed before it is stored
-//! (`Credentials::scrub`), transport errors are stored without their URL
-//! (which carries the signature and any STS token), and credential errors
-//! name files, profiles and variables, never values.
+//! No variant holds a secret or a whole AccessKey ID: server text is
+//! scrubbed before it is stored (`Credentials::scrub`), transport errors
+//! are stored without their URL (which carries the signature and any STS
+//! token), and credential errors name files, profiles and variables, never
+//! values.
 
 use std::fmt;
 use std::io;
@@ -13,6 +14,7 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use super::action::Action;
+use super::file_value::FileValue;
 
 /// A failed API call.
 #[derive(Debug, thiserror::Error)]
@@ -229,7 +231,8 @@ impl ApiError {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[error("cannot use the endpoint `{endpoint}`: {reason}")]
 pub struct EndpointError {
-    /// The endpoint as given.
+    /// The endpoint as given, but with any user name and password, query
+    /// and fragment shown as `***` (they may hold credentials).
     pub endpoint: String,
     /// Why it is refused.
     pub reason: String,
@@ -256,6 +259,15 @@ impl Lookup {
 impl fmt::Display for Lookup {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{}: {}", self.place, self.outcome)
+    }
+}
+
+/// "mode `X`, which aicall does not support", or for a value not shown,
+/// "a mode aicall does not know (an unrecognised value of N characters)".
+fn unsupported(what: &str, value: &FileValue) -> String {
+    match value {
+        FileValue::Word(_) => format!("{what} {value}, which aicall does not support"),
+        FileValue::Unrecognised { .. } => format!("a {what} aicall does not know ({value})"),
     }
 }
 
@@ -313,25 +325,25 @@ pub enum CredentialsError {
     },
 
     /// A CLI profile of a mode aicall does not support.
-    #[error("profile `{profile}` in `{}` uses mode `{mode}`, which aicall does not support", path.display())]
+    #[error("profile `{profile}` in `{}` uses {}", path.display(), unsupported("mode", mode))]
     UnsupportedMode {
         /// The file.
         path: PathBuf,
         /// The profile.
         profile: String,
-        /// Its `mode`.
-        mode: String,
+        /// Its `mode`, shown only if it is a documented one.
+        mode: FileValue,
     },
 
     /// An INI section of a type aicall does not support.
-    #[error("section `[{profile}]` of `{}` has type `{kind}`, which aicall does not support", path.display())]
+    #[error("section `[{profile}]` of `{}` has {}", path.display(), unsupported("type", kind))]
     UnsupportedType {
         /// The file.
         path: PathBuf,
         /// The section.
         profile: String,
-        /// Its `type`.
-        kind: String,
+        /// Its `type`, shown only if it is a documented one.
+        kind: FileValue,
     },
 
     /// `ALIBABA_CLOUD_CREDENTIALS_FILE` names a file that does not exist.

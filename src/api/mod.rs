@@ -28,13 +28,15 @@
 //! - `types/` holds the typed requests and replies (`de.rs` reads their
 //!   forgiving numbers and lists), `action.rs` the six actions;
 //! - `credentials.rs` and `endpoint.rs` decide who we are and where we go,
-//!   `error.rs` says what went wrong.
+//!   `error.rs` says what went wrong, and `file_value.rs` how much of a
+//!   credentials file's value such a message may quote.
 
 pub mod action;
 pub mod client;
 pub mod credentials;
 pub mod endpoint;
 pub mod error;
+pub mod file_value;
 mod operations;
 mod paging;
 pub mod rate_limit;
@@ -54,6 +56,7 @@ pub use client::{Client, ClientConfig, ClientStats};
 pub use credentials::{CredentialSource, Credentials, load_credentials};
 pub use endpoint::Endpoint;
 pub use error::{ApiError, CredentialsError, EndpointError};
+pub use file_value::FileValue;
 pub use rate_limit::RateGate;
 pub use retry::RetryPolicy;
 pub use types::{

@@ -5,7 +5,9 @@
 //! Start and Stop). `Code` is never trusted on its own: the Start example
 //! of the docs is `{"Code":"OK","Success":false}`. Gateway errors (4xx/5xx)
 //! are read case-tolerantly (`Code`/`code`, ...), as the SDK does (§4.3).
-//! Server text is scrubbed of the secret and token before it is kept.
+//! Server text is scrubbed of the secret and token, and the AccessKey ID
+//! it may echo (`InvalidAccessKeyId.NotFound`) is reduced to its last four
+//! characters, before it is kept (`Credentials::scrub`).
 
 use serde_json::{Map, Value};
 
@@ -45,9 +47,11 @@ pub fn judge(
             });
         }
     };
+    // Built once: every reply, successes included, has three texts.
+    let scrubber = credentials.scrubber();
     let text = |key: &str| {
         field(&object, key).and_then(|v| match v {
-            Value::String(s) => Some(credentials.scrub(s)),
+            Value::String(s) => Some(scrubber.scrub(s).into_owned()),
             Value::Null => None,
             other => Some(other.to_string()),
         })
@@ -402,9 +406,9 @@ mod tests {
             "`StopAiCallTask` was refused with `SignatureDoesNotMatch`: Specified signature is \
              not matched with our calculation. (HTTP 400, request ID `R-2`)"
         );
-        // Kept apart, whole but for the scrubbed token, for `-v`; found
-        // behind retries too, and absent where nothing was echoed.
-        let kept = "POST&%2F&AccessKeyId%3DTEST5tTestKey1234%26SecurityToken%3D****";
+        // Kept apart, whole but for the masked token and key ID, for `-v`;
+        // found behind retries too, and absent where nothing was echoed.
+        let kept = "POST&%2F&AccessKeyId%3D****1234%26SecurityToken%3D****";
         assert_eq!(err.server_string_to_sign(), Some(kept));
         let exhausted = ApiError::RetriesExhausted {
             action: Action::StopAiCallTask,
@@ -492,6 +496,18 @@ mod tests {
             !shown.contains(SECRET) && !shown.contains(&encoded),
             "{shown}"
         );
+    }
+
+    #[test]
+    fn an_echoed_access_key_id_shows_only_its_tail() {
+        let body = r#"{"Code":"InvalidAccessKeyId.NotFound","Message":"Specified access key is not found: TEST5tTestKey1234.","RequestId":"R-3"}"#;
+        let err = run(Action::QueryAiCallTaskPage, 400, body).unwrap_err();
+        assert_eq!(
+            err.to_string(),
+            "`QueryAiCallTaskPage` was refused with `InvalidAccessKeyId.NotFound`: Specified \
+             access key is not found: ****1234. (HTTP 400, request ID `R-3`)"
+        );
+        assert!(!format!("{err:?}").contains("TEST5tTestKey1234"));
     }
 
     #[test]

@@ -357,8 +357,9 @@ impl Progress {
     fn on(&self, event: Event) {
         let (line, finished) = match event {
             Event::Started { name } => {
+                // indicatif draws the message itself, not through `print`.
                 if let Some(bar) = &self.bar {
-                    bar.set_message(name);
+                    bar.set_message(super::scrub::scrub(&name).into_owned());
                 }
                 return;
             }

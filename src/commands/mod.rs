@@ -1,7 +1,8 @@
 //! One thin handler per subcommand: it receives validated settings
 //! (`crate::settings`), runs the library, writes what `crate::render`
 //! made, and says how it ended. [`run`] is the one place a failure is
-//! rendered and turned into an exit status.
+//! rendered and turned into an exit status. Everything is printed through
+//! [`print`] and [`eprint`], which mask the loaded credentials ([`scrub`]).
 
 use std::io::Write as _;
 
@@ -16,6 +17,7 @@ pub mod emulator;
 mod interrupt;
 pub mod plan;
 pub mod schema;
+mod scrub;
 mod session;
 pub mod validate;
 
@@ -54,15 +56,17 @@ pub(crate) fn runtime() -> Result<tokio::runtime::Runtime, Error> {
         .map_err(Error::Runtime)
 }
 
-/// Writes `text` to stdout and flushes.
+/// Writes `text` to stdout, loaded credentials masked, and flushes.
 pub(crate) fn print(text: &str) -> Result<(), Error> {
+    let text = scrub::scrub(text);
     let mut stdout = std::io::stdout().lock();
     stdout.write_all(text.as_bytes()).map_err(Error::Output)?;
     stdout.flush().map_err(Error::Output)
 }
 
-/// Writes `text` to stderr and flushes.
+/// Writes `text` to stderr, loaded credentials masked, and flushes.
 pub(crate) fn eprint(text: &str) -> Result<(), Error> {
+    let text = scrub::scrub(text);
     let mut stderr = std::io::stderr().lock();
     stderr.write_all(text.as_bytes()).map_err(Error::Output)?;
     stderr.flush().map_err(Error::Output)

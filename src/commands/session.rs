@@ -63,6 +63,8 @@ impl Session {
                 (endpoint.clone(), credentials, None, endpoint.to_string())
             }
         };
+        // From here on, nothing printed shows them (issue 7).
+        super::scrub::register(&credentials);
         let target = Target {
             endpoint: shown_endpoint,
             access_key: mask_access_key_id(&credentials.access_key_id),

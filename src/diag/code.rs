@@ -152,6 +152,9 @@ codes! {
     /// An unset variable without a default.
     UnsetVariable = "unset-variable", Validate, [Error],
         "`${NAME}` with `NAME` unset and no default";
+    /// `${NAME}` of a variable that holds credentials (issue 7).
+    SecretVariable = "secret-variable", Validate, [Error],
+        "`${NAME}` of a variable that holds credentials, even with a default";
     /// A malformed `${...}`.
     Interpolation = "interpolation", Validate, [Error], "a malformed `${...}`";
     /// An unsupported manifest version.

@@ -142,6 +142,9 @@ impl fmt::Display for Problem {
             Problem::UnsetVariable { name } => {
                 write!(f, "environment variable `{name}` is not set")
             }
+            Problem::SecretVariable { name } => {
+                write!(f, "`{name}` holds credentials and cannot be interpolated")
+            }
             Problem::Interpolation { flaw } => match flaw {
                 InterpolationFlaw::Unterminated => f.write_str("`${` is never closed with `}`"),
                 InterpolationFlaw::BadName { text } => {

@@ -312,6 +312,12 @@ pub enum Problem {
         /// The variable.
         name: String,
     },
+    /// `${NAME}` of a variable that holds credentials: refused by name,
+    /// its value never read, so it can reach no message and no request.
+    SecretVariable {
+        /// The variable.
+        name: String,
+    },
     /// A malformed `${...}`.
     Interpolation {
         /// What is malformed.
@@ -366,6 +372,7 @@ impl Problem {
             Problem::EmptyName => Code::EmptyName,
             Problem::InvalidName { .. } => Code::InvalidName,
             Problem::UnsetVariable { .. } => Code::UnsetVariable,
+            Problem::SecretVariable { .. } => Code::SecretVariable,
             Problem::Interpolation { .. } => Code::Interpolation,
             Problem::Version { .. } => Code::Version,
             Problem::NoTasks { .. } => Code::NoTasks,
@@ -503,6 +510,11 @@ impl Problem {
                 .to_owned(),
             Problem::UnsetVariable { name } => {
                 format!("set `{name}` in the environment, or give a default: `${{{name}:-value}}`")
+            }
+            Problem::SecretVariable { .. } => {
+                "credentials never go in a manifest; aicall reads them from the environment \
+                 itself"
+                    .to_owned()
             }
             Problem::Interpolation { .. } => {
                 "write `${NAME}` or `${NAME:-default}`, or `$${` for a literal `${`".to_owned()

@@ -8,13 +8,16 @@
 //! - `$${`: a literal `${`. A `$` not followed by `{` is just a `$`.
 //!
 //! `NAME` is `[A-Za-z_][A-Za-z0-9_]*`; defaults cannot nest another `${`.
-//! Only values are expanded, never keys. A value that substitution changed
+//! Only values are expanded, never keys. Variables that hold credentials
+//! ([`env::SECRET_VARIABLES`]) are refused by name, with or without a
+//! default, and never read. A value that substitution changed
 //! is marked, so validation shows the value it got, and treats it as text
 //! to convert (`concurrency: ${CPS:-50}` is the number 50).
 
 use std::borrow::Cow;
 
 use crate::diag::{Diagnostic, FileId, InterpolationFlaw, Problem, SourceFile, Span};
+use crate::env;
 use crate::manifest::yaml::{Node, NodeKind};
 
 /// A problem with one `${...}`, at byte `offset` of the scalar's text.
@@ -90,6 +93,16 @@ pub fn expand(
                 len,
                 problem: Problem::Interpolation {
                     flaw: InterpolationFlaw::Nested,
+                },
+            });
+        } else if env::is_secret_variable(name) {
+            // Refused before the variable is read: its value must reach no
+            // message, no plan and no request (issue 7).
+            flaws.push(Flaw {
+                offset: at,
+                len,
+                problem: Problem::SecretVariable {
+                    name: name.to_owned(),
                 },
             });
         } else {
@@ -248,6 +261,33 @@ mod tests {
         );
         assert_eq!(expanded("${}"), Err(vec![(0, 3, "interpolation")]));
         assert_eq!(expanded("ab ${OPEN"), Err(vec![(3, 6, "interpolation")]));
+    }
+
+    #[test]
+    fn credentials_are_refused_by_name_and_never_read() {
+        let read = std::cell::RefCell::new(Vec::new());
+        let env = |name: &str| {
+            read.borrow_mut().push(name.to_owned());
+            Some("S3cr3t-Never-Shown".to_owned())
+        };
+        for text in [
+            "${ALIBABA_CLOUD_ACCESS_KEY_SECRET}",
+            "${ALIBABA_CLOUD_SECURITY_TOKEN:-x}",
+            "${alicloud_secret_key:-}",
+        ] {
+            let flaws = expand(&format!("a ${{OK:-1}} {text}"), &env).unwrap_err();
+            assert_eq!(flaws.len(), 1, "{text}");
+            assert_eq!((flaws[0].offset, flaws[0].len), (11, text.len()), "{text}");
+            assert!(
+                matches!(&flaws[0].problem, Problem::SecretVariable { name } if text.contains(name.as_str())),
+                "{text}: {flaws:?}"
+            );
+        }
+        assert!(read.borrow().iter().all(|name| name == "OK"), "{read:?}");
+        assert_eq!(
+            expand("$${ALIBABA_CLOUD_ACCESS_KEY_SECRET}", &env),
+            Ok(Some("${ALIBABA_CLOUD_ACCESS_KEY_SECRET}".into()))
+        );
     }
 
     #[test]

@@ -24,6 +24,8 @@ mod regression;
 mod scale;
 /// The official Python SDK against the emulator, both signature modes.
 mod sdk;
+/// Issue 7: credentials never reach output, whichever way they came in.
+mod secrets;
 /// Saved plans edited field by field: each refused before any request.
 mod tamper;
 /// `apply` on a pseudo-terminal: the confirmation prompt.

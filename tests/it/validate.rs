@@ -321,7 +321,7 @@ fn warnings_alone_keep_the_exit_code_zero() {
 #[test]
 fn the_binary_runs_with_home_in_the_temp_dir_and_no_inherited_variables() {
     let days =
-        r#"["${HOME}", "${ALIBABA_CLOUD_ACCESS_KEY_ID:-NO_KEY}", "${AICALL_COLOR:-NO_COLOR}"]"#;
+        r#"["${HOME}", "${ALIBABA_CLOUD_PROFILE:-NO_PROFILE}", "${AICALL_COLOR:-NO_COLOR}"]"#;
     let output = Test::new()
         .write("m.yaml", manifest("env").replace("[MONDAY]", days))
         .args(["validate", "--format", "json", "m.yaml"])
@@ -341,7 +341,7 @@ fn the_binary_runs_with_home_in_the_temp_dir_and_no_inherited_variables() {
                 .unwrap()
         })
         .collect();
-    assert_eq!(found, ["`[TEMP]`", "`NO_KEY`", "`NO_COLOR`"]);
+    assert_eq!(found, ["`[TEMP]`", "`NO_PROFILE`", "`NO_COLOR`"]);
 }
 
 // ---------------------------------------------------------------------------

@@ -401,7 +401,9 @@ pub fn assert_no_secret(output: &Output) {
     assert_no_secret_in("stderr", &output.stderr);
 }
 
-/// Panics if a secret (the test pair's or the demo pair's) is in `text`.
+/// Panics if a secret (the test pair's or the demo pair's) or the test
+/// pair's whole AccessKey ID (issue 7: at most its last four characters)
+/// is in `text`.
 #[track_caller]
 pub fn assert_no_secret_in(stream: &str, text: &str) {
     for secret in [SECRET, aicall::emulator::DEMO_ACCESS_KEY_SECRET] {
@@ -410,6 +412,10 @@ pub fn assert_no_secret_in(stream: &str, text: &str) {
             "a secret leaked into {stream}:\n{text}"
         );
     }
+    assert!(
+        !text.contains(ACCESS_KEY_ID),
+        "the whole AccessKey ID leaked into {stream}:\n{text}"
+    );
 }
 
 /// Four tasks covering every managed field and the forms that normalise:

@@ -1,0 +1,60 @@
+//! The last guard between a loaded credential and the screen (issue 7).
+//!
+//! Once a command has loaded credentials it [`register`]s them, and from
+//! then on every line aicall prints passes through [`scrub`]: the output
+//! functions [`super::print`] and [`super::eprint`], and the message of
+//! `apply`'s progress bar, which indicatif draws itself. Whatever carried a
+//! secret, the token or the whole AccessKey ID so far (a value pasted into
+//! a manifest, a message from elsewhere), it shows them masked.
+//!
+//! The masking is [`Scrubber`]'s: whole occurrences only, never a value
+//! shorter than eight characters, raw and percent-encoded. It is process
+//! wide because the credentials are: one process loads one set (or the
+//! embedded emulator's pair), and every thread prints through the same two
+//! functions.
+
+use std::borrow::Cow;
+use std::sync::{PoisonError, RwLock};
+
+use crate::api::Credentials;
+use crate::secret::Scrubber;
+
+/// What the credentials loaded so far mask.
+static LOADED: RwLock<Scrubber> = RwLock::new(Scrubber::new());
+
+/// Masks `credentials` in everything printed from now on.
+pub(crate) fn register(credentials: &Credentials) {
+    LOADED
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .extend(&credentials.scrubber());
+}
+
+/// `text` with every registered credential masked; borrowed when there
+/// was nothing to mask.
+pub(crate) fn scrub(text: &str) -> Cow<'_, str> {
+    LOADED
+        .read()
+        .unwrap_or_else(PoisonError::into_inner)
+        .scrub(text)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::secret::Secret;
+
+    #[test]
+    fn registered_credentials_are_masked_in_what_is_printed() {
+        assert_eq!(scrub("unit-scrub-secret-61c0"), "unit-scrub-secret-61c0");
+        register(&Credentials::new(
+            "unit-scrub-key-id-0f9e",
+            Secret::new("unit-scrub-secret-61c0"),
+            "the unit test's pair",
+        ));
+        assert_eq!(
+            scrub("secret unit-scrub-secret-61c0, key unit-scrub-key-id-0f9e, 10s"),
+            "secret ****, key ****0f9e, 10s"
+        );
+    }
+}
