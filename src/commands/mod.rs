@@ -25,6 +25,7 @@ pub mod validate;
 /// printed here, with its causes and hint, and mapped to its exit status
 /// by [`Error::exit_status`]; a closed stdout ends quietly.
 pub fn run(cli: Cli) -> ExitStatus {
+    scrub::register_environment(&|name| std::env::var(name).ok());
     let output = Output::detect(cli.color);
     let verbose = match &cli.command {
         Command::Plan(args) => args.verbose,

@@ -30,6 +30,29 @@ pub(crate) fn register(credentials: &Credentials) {
         .extend(&credentials.scrubber());
 }
 
+/// Masks in everything printed from now on the values of the variables
+/// the credential chain reads secrets from, whether or not a command goes
+/// on to load them: `validate` loads no credentials, yet a secret pasted
+/// into a manifest must not be printed back either. AccessKey IDs keep
+/// their last four characters, as everywhere.
+pub(crate) fn register_environment(env: &dyn Fn(&str) -> Option<String>) {
+    let mut scrubber = Scrubber::new();
+    for name in crate::env::SECRET_VARIABLES {
+        if let Some(value) = env(name) {
+            let mask = if name.ends_with("_ID") {
+                crate::secret::mask_access_key_id(&value)
+            } else {
+                crate::secret::MASK.to_owned()
+            };
+            scrubber.add(&value, &mask);
+        }
+    }
+    LOADED
+        .write()
+        .unwrap_or_else(PoisonError::into_inner)
+        .extend(&scrubber);
+}
+
 /// `text` with every registered credential masked; borrowed when there
 /// was nothing to mask.
 pub(crate) fn scrub(text: &str) -> Cow<'_, str> {
@@ -43,6 +66,19 @@ pub(crate) fn scrub(text: &str) -> Cow<'_, str> {
 mod tests {
     use super::*;
     use crate::secret::Secret;
+
+    #[test]
+    fn secrets_in_the_environment_are_masked_too() {
+        register_environment(&|name| match name {
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET" => Some("unit-env-secret-93af".to_owned()),
+            "ALIBABA_CLOUD_ACCESS_KEY_ID" => Some("unit-env-key-id-77c1".to_owned()),
+            _ => None,
+        });
+        assert_eq!(
+            scrub("unit-env-secret-93af and unit-env-key-id-77c1"),
+            "**** and ****77c1"
+        );
+    }
 
     #[test]
     fn registered_credentials_are_masked_in_what_is_printed() {

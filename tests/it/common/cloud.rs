@@ -265,12 +265,6 @@ impl Cloud {
         self.emulator.endpoint()
     }
 
-    /// Stops the emulator; its port is free again afterwards.
-    pub async fn shutdown(self) -> std::net::SocketAddr {
-        let addr = self.emulator.addr();
-        self.emulator.shutdown().await.expect("the emulator stops");
-        addr
-    }
 }
 
 /// Runs `test` on a blocking thread, so that emulators in this process
