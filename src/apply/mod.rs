@@ -228,10 +228,13 @@ pub async fn execute<W: Writer>(
                         }
                     }
                 };
+                // Abandoning wins a tie: once the user has said to stop
+                // waiting, what comes back after is not waited for (a
+                // re-run settles it either way).
                 tokio::select! {
                     biased;
-                    outcome = run => outcome,
                     () = cancel.abandon.cancelled() => Outcome::Abandoned,
+                    outcome = run => outcome,
                 }
             };
             on_event(Event::Finished {
