@@ -266,6 +266,9 @@ impl Cloud {
     }
 
     /// Stops the emulator; its port is free again afterwards.
+    // No test uses it since the other-AccessKey test stopped reusing a
+    // freed port (ee22898); kept for the next test that needs it.
+    #[allow(dead_code)]
     pub async fn shutdown(self) -> std::net::SocketAddr {
         let addr = self.emulator.addr();
         self.emulator.shutdown().await.expect("the emulator stops");
