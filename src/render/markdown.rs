@@ -240,7 +240,7 @@ pub fn render_no_plan(problems: &[Annotation], frame: Frame<'_>) -> String {
     let mut out = frame.marker.map(marker).unwrap_or_default();
     let _ = writeln!(
         out,
-        "### aicall plan: no plan, {} in the manifests or the account\n",
+        "### aicall plan: no plan: {}\n",
         crate::diag::count(problems.len(), "problem")
     );
     out.push_str(&problems_table(problems, frame));
@@ -418,6 +418,99 @@ pub fn escape_html(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::plan::build::build;
+    use crate::plan::model::TaskStatus;
+    use crate::testing::{desired, inputs, observed};
+
+    /// A plan of `n` tasks: one in five updated, one in five unchanged,
+    /// the rest created, with long Chinese names.
+    fn big_plan(n: usize) -> Plan {
+        let desired: Vec<_> = (0..n)
+            .map(|i| {
+                desired(
+                    &format!("续费提醒-第{i:05}号-renewal-reminder-campaign"),
+                    i + 1,
+                )
+            })
+            .collect();
+        let observed: Vec<_> = desired
+            .iter()
+            .enumerate()
+            .filter(|(i, _)| i % 5 < 2)
+            .map(|(i, task)| {
+                let mut now = observed(task, &format!("1187{i:014}"));
+                now.status = Some(TaskStatus::Stopped);
+                if i % 5 == 0 {
+                    now.config.concurrency = Some(10);
+                }
+                now
+            })
+            .collect();
+        build(inputs(&desired, &observed, 3)).expect("plan")
+    }
+
+    /// Issue 11: a 10,000-task plan fits a pull-request comment, its counts
+    /// complete, with what was cut counted and where to find it.
+    #[test]
+    fn a_10000_task_plan_stays_under_65000_characters_with_its_counts() {
+        let plan = big_plan(10_000);
+        let text = render_plan(&plan, &["campaigns/".to_owned()]);
+        let chars = text.chars().count();
+        assert!(chars < 65_000, "{chars} characters");
+        assert!(chars > 60_000, "the room is used: {chars} characters");
+        assert!(text.starts_with(
+            "<!-- aicall plan: campaigns/ -->\n### aicall plan: 6000 to create, 2000 to update, \
+             0 to stop, 0 to start, 0 to rename, 2000 unchanged, 3 unmanaged\n"
+        ));
+        assert!(
+            text.contains(" more tasks not listed* | | |\n"),
+            "rows are cut"
+        );
+        assert!(
+            text.contains("**8000 more tasks not shown: see the job summary.**"),
+            "no detail fits once the rows took the room"
+        );
+        assert!(text.contains(
+            "<details><summary>2000 unchanged</summary>\n\nNot listed here: see the job summary."
+        ));
+        assert!(text.ends_with(
+            "Plan: 6000 to create, 2000 to update, 0 to stop, 0 to start, 0 to rename, 2000 \
+             unchanged, 3 unmanaged.\n"
+        ));
+    }
+
+    #[test]
+    fn rows_come_before_details_and_details_before_lists() {
+        let plan = big_plan(10);
+        let whole = render_plan(&plan, &[]);
+        assert!(!whole.contains("not shown"), "{whole}");
+        // Room for the rows and the first few tasks' details, not for all.
+        let limit = whole
+            .find("<details><summary>🔄 update <code>续费提醒-第00005号")
+            .unwrap()
+            + 900;
+        let cut = render_plan_within(
+            &plan,
+            Frame {
+                marker: Some(&["campaigns/".to_owned()]),
+                limit: Limit {
+                    max: limit,
+                    unit: Unit::Bytes,
+                },
+                elsewhere: "see the job summary",
+            },
+        );
+        assert!(cut.len() <= limit, "{} > {limit}", cut.len());
+        insta::assert_snapshot!(cut);
+    }
+
+    #[test]
+    fn the_marker_cannot_end_its_comment_early() {
+        assert_eq!(
+            marker(&["a-->b".to_owned(), "100%".to_owned()]),
+            "<!-- aicall plan: a-%2D>b 100%25 -->\n"
+        );
+    }
 
     #[test]
     fn names_cannot_break_the_table_or_the_fence() {

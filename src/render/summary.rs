@@ -64,12 +64,21 @@ pub fn validate(problems: &[Annotation], tasks: usize, files: usize, room: usize
 
 /// `plan`'s summary: the plan as Markdown, as much as fits.
 pub fn plan(plan: &Plan, room: usize) -> String {
-    markdown::render_plan_within(plan, frame(room, "`aicall plan` lists them all"))
+    // A blank line ends it, so whatever is appended next starts a block.
+    let mut text = markdown::render_plan_within(
+        plan,
+        frame(room.saturating_sub(1), "`aicall plan` lists them all"),
+    );
+    text.push('\n');
+    text
 }
 
 /// `plan`'s summary when no plan was made.
 pub fn no_plan(problems: &[Annotation], room: usize) -> String {
-    let mut text = markdown::render_no_plan(problems, frame(room, "the job log lists them all"));
+    let mut text = markdown::render_no_plan(
+        problems,
+        frame(room.saturating_sub(1), "the job log lists them all"),
+    );
     text.push('\n');
     text
 }
@@ -107,7 +116,7 @@ pub fn apply(tasks: &[Applied<'_>], report: &Report, blocked: usize, room: usize
     };
     if !tasks.is_empty() {
         let mut room = room
-            .saturating_sub(out.len() + head.len() + cut(tasks.len()).len() + closing.len() + 2);
+            .saturating_sub(out.len() + head.len() + cut(tasks.len()).len() + closing.len() + 4);
         out.push_str(head);
         let mut shown = 0;
         for task in tasks {
@@ -153,6 +162,7 @@ pub fn apply(tasks: &[Applied<'_>], report: &Report, blocked: usize, room: usize
         out.push('\n');
     }
     let _ = writeln!(out, "{closing}");
+    out.push('\n');
     out
 }
 
