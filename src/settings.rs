@@ -313,6 +313,32 @@ mod tests {
         assert!(matches!(local.connection.account, Account::Local { .. }));
     }
 
+    fn apply(args: &[&str]) -> Result<Apply, Error> {
+        let cli = crate::cli::Cli::try_parse_from(["aicall", "apply"].iter().chain(args))
+            .expect("parses");
+        match cli.command {
+            crate::cli::Command::Apply(args) => Apply::new(&args),
+            _ => unreachable!("parsed `apply`"),
+        }
+    }
+
+    /// Issue 11: JSON lines on stdout leave no prompt to answer, and a
+    /// pattern that is no glob is a usage error before anything runs.
+    #[test]
+    fn apply_json_needs_auto_approve_and_targets_are_globs() {
+        assert!(matches!(
+            apply(&["--format", "json"]),
+            Err(Error::JsonNeedsAutoApprove)
+        ));
+        let ok = apply(&["--format", "json", "--auto-approve"]).expect("settles");
+        assert_eq!(ok.targets, None, "no --target: the saved plan's, or all");
+        let err = plan(&["--target", "[unclosed"]).expect_err("refused");
+        assert!(matches!(err, Error::Target(_)), "{err:?}");
+        assert_eq!(err.exit_status(), crate::exit::ExitStatus::Usage);
+        let targeted = plan(&["--target", "a*", "--target", "a*"]).expect("settles");
+        assert_eq!(targeted.targets.patterns(), ["a*"]);
+    }
+
     #[test]
     fn saving_a_plan_made_from_stdin_is_refused() {
         assert!(matches!(

@@ -14,28 +14,23 @@
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use std::collections::HashMap;
 
 use crate::account::{self, AccountWriter};
 use crate::api::Endpoint;
-use crate::apply::{self, Cancellation, Event, Level, Report};
+use crate::apply::{self, Cancellation, Level, Report};
 use crate::cli::ApplyFormat;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::plan::check::{self, Mismatch};
-use crate::plan::model::{Action, DesiredTask, Plan, Step};
+use crate::plan::model::{DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
 use crate::plan::target::Targets;
 use crate::render::apply::{self as words, NoPrompt};
 use crate::render::apply_json::{self, RunResult};
-use crate::render::style::Style;
-use crate::render::{outcome, plan_errors, summary as job_summary, text};
+use crate::render::{outcome, plan_errors, text};
 use crate::settings::{self, Account, ApplySource, Connection, Manifests, Output};
 
+use super::apply_report::{Applied, Ended, Progress};
 use super::interrupt::Interrupts;
 use super::plan::{load_desired, make_plan, text_options};
 use super::session::{LOCAL_PREFIX, Session};
@@ -71,72 +66,6 @@ pub fn run(settings: &settings::Apply, output: &Output) -> Result<ExitStatus, Er
         ended.job_summary(room)
     });
     Ok(ended.status)
-}
-
-/// How a run ended, and what it did when it got as far as acting.
-struct Ended {
-    status: ExitStatus,
-    applied: Option<Applied>,
-}
-
-/// What a run that got as far as acting did.
-struct Applied {
-    report: Report,
-    blocked: usize,
-    /// Each acted-on entry by name: its kind, steps and task ID.
-    entries: HashMap<String, (Action, Vec<Step>, Option<String>)>,
-}
-
-impl Ended {
-    /// Stopped before acting (the reason is on stderr already).
-    fn not_applied() -> Ended {
-        Ended {
-            status: ExitStatus::Failure,
-            applied: None,
-        }
-    }
-
-    fn summary_line(&self) -> apply_json::Line {
-        let code = self.status.code();
-        let Some(applied) = &self.applied else {
-            return apply_json::summary(&Report::default(), 0, RunResult::NotApplied, code);
-        };
-        let result = match self.status {
-            _ if applied.report.outcomes.is_empty() && applied.blocked == 0 => {
-                RunResult::NothingToDo
-            }
-            ExitStatus::Interrupted => RunResult::Interrupted,
-            ExitStatus::Success => RunResult::Complete,
-            _ => RunResult::Incomplete,
-        };
-        apply_json::summary(&applied.report, applied.blocked, result, code)
-    }
-
-    fn job_summary(&self, room: usize) -> String {
-        let Some(applied) = &self.applied else {
-            return job_summary::not_applied(self.status.code());
-        };
-        let tasks: Vec<job_summary::Applied<'_>> = applied
-            .report
-            .outcomes
-            .iter()
-            .map(|(name, outcome)| {
-                let (action, steps, task_id) = applied
-                    .entries
-                    .get(name)
-                    .map_or((Action::Create, &[][..], None), |(a, s, id)| {
-                        (*a, s.as_slice(), id.as_deref())
-                    });
-                job_summary::Applied {
-                    name,
-                    entry: (action, steps),
-                    task_id,
-                    outcome,
-                }
-            })
-            .collect();
-        job_summary::apply(&tasks, &applied.report, applied.blocked, room)
-    }
 }
 
 /// `apply [PATH...]`: a plan made now, of the tasks `--target` selects.
@@ -456,135 +385,4 @@ fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// Reports steps as they finish: a progress bar on a terminal (stderr),
-/// and one line per finished task on stdout either way; with `json`, a
-/// JSON line per step on stdout and no bar.
-struct Progress {
-    bar: Option<ProgressBar>,
-    style: Style,
-    json: bool,
-    done: Mutex<usize>,
-    total: usize,
-    /// Each task's kind, steps and ID, for its closing line.
-    actions: HashMap<String, (Action, Vec<Step>, Option<String>)>,
-}
-
-impl Progress {
-    fn new(plan: &Plan, total: usize, output: &Output, json: bool) -> Progress {
-        let bar = (output.stderr_is_terminal && !json).then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(outcome::PROGRESS_TEMPLATE) {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress {
-            bar,
-            style: output.stdout,
-            json,
-            done: Mutex::new(0),
-            total,
-            actions: plan
-                .actions()
-                .map(|entry| {
-                    (
-                        entry.name.clone(),
-                        (entry.action, entry.steps.clone(), entry.task_id.clone()),
-                    )
-                })
-                .collect(),
-        }
-    }
-
-    /// The entry of task `name`: its kind, steps and ID.
-    fn entry(&self, name: &str) -> (Action, &[Step], Option<&str>) {
-        self.actions
-            .get(name)
-            .map_or((Action::Create, &[][..], None), |(a, s, id)| {
-                (*a, s.as_slice(), id.as_deref())
-            })
-    }
-
-    /// The JSON line of `event`, if it makes one.
-    fn json_line(&self, event: &Event) -> Option<String> {
-        let line = match event {
-            Event::Started { .. } => return None,
-            Event::LookingUp { name, error } => apply_json::reply_lost(name, error),
-            Event::StepDone {
-                name,
-                step,
-                task_id,
-            } => apply_json::step_done(name, *step, task_id),
-            Event::Finished { name, outcome } => {
-                let (action, steps, task_id) = self.entry(name);
-                apply_json::task(name, (action, steps), task_id, outcome)
-            }
-        };
-        Some(apply_json::render(&line))
-    }
-
-    fn on(&self, event: Event) {
-        if self.json {
-            if let Some(line) = self.json_line(&event) {
-                let _ = print(&line);
-            }
-            return;
-        }
-        let (line, finished) = match event {
-            Event::Started { name } => {
-                if let Some(bar) = &self.bar {
-                    bar.set_message(name);
-                }
-                return;
-            }
-            Event::LookingUp { name, error } => {
-                (outcome::looking_up(&name, &error, self.style), false)
-            }
-            Event::StepDone { name, step, .. } => {
-                (outcome::step_done(&name, step, self.style), false)
-            }
-            Event::Finished {
-                name,
-                outcome: ended,
-            } => {
-                let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-                *done += 1;
-                let (action, steps, _) = self.entry(&name);
-                (
-                    outcome::finished(
-                        &name,
-                        (action, steps),
-                        &ended,
-                        *done,
-                        self.total,
-                        self.style,
-                    ),
-                    true,
-                )
-            }
-        };
-        let line = format!("{line}\n");
-        match &self.bar {
-            Some(bar) => {
-                bar.suspend(|| {
-                    let _ = print(&line);
-                });
-                if finished {
-                    bar.inc(1);
-                }
-            }
-            None => {
-                let _ = print(&line);
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -12,6 +12,7 @@ use crate::render;
 use crate::settings::{self, Output};
 
 pub mod apply;
+mod apply_report;
 pub mod completions;
 pub mod emulator;
 mod interrupt;
