@@ -520,6 +520,7 @@ fn render() {
         },
         now: jiff::Timestamp::now(),
         allow_restart: true,
+        targets: Vec::new(),
     })
     .unwrap();
     println!(
@@ -551,7 +552,9 @@ fn render() {
             }) as &dyn Fn() -> String,
         ),
         ("json", &|| aicall::render::json::render_plan(&plan)),
-        ("markdown", &|| aicall::render::markdown::render_plan(&plan)),
+        ("markdown", &|| {
+            aicall::render::markdown::render_plan(&plan, &[])
+        }),
     ] {
         let (best, bytes) = time(f);
         println!(

@@ -15,6 +15,10 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::env;
 
+/// The version `--version` prints: the package's, and the commit it was
+/// built from when built from a git checkout (`build.rs`).
+pub const VERSION: &str = env!("AICALL_VERSION");
+
 /// Declarative Alibaba Cloud AI call tasks.
 ///
 /// Keep call tasks as YAML manifests in git; `validate` checks them offline,
@@ -23,7 +27,7 @@ use crate::env;
 #[derive(Debug, Parser)]
 #[command(
     name = "aicall",
-    version,
+    version = VERSION,
     propagate_version = true,
     max_term_width = 100
 )]
@@ -72,8 +76,15 @@ pub enum Command {
     /// accepts as its first lines once it is ready.
     Emulator(EmulatorArgs),
 
-    /// Print a JSON Schema: the manifest's (default) or the JSON plan's.
+    /// Print a JSON Schema: the manifest's (default), the JSON plan's or
+    /// the lines of `apply --format json`.
     Schema(SchemaArgs),
+
+    /// Print a shell completion script on stdout.
+    ///
+    /// For example `aicall completions bash > /etc/bash_completion.d/aicall`,
+    /// or `aicall completions zsh > "${fpath[1]}/_aicall"`.
+    Completions(CompletionsArgs),
 }
 
 /// Arguments of `aicall validate`.
@@ -87,6 +98,38 @@ pub struct ValidateArgs {
     /// Output format of the diagnostics.
     #[arg(long, value_enum, default_value_t = DiagnosticFormat::Text, help_heading = "Output")]
     pub format: DiagnosticFormat,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub step_summary: StepSummaryArgs,
+}
+
+/// Whether to write GitHub's job summary; shared by validate, plan, apply.
+#[derive(Debug, Clone, Args)]
+pub struct StepSummaryArgs {
+    /// Do not append a Markdown summary to the file GITHUB_STEP_SUMMARY
+    /// names.
+    ///
+    /// On GitHub Actions, `validate`, `plan` and `apply` append one (the
+    /// problems, the plan, apply's outcomes), kept under GitHub's 1 MiB
+    /// limit for the file.
+    #[arg(long, help_heading = "Output")]
+    pub no_step_summary: bool,
+}
+
+/// Which manifest tasks `plan` and `apply` act on.
+#[derive(Debug, Clone, Args)]
+pub struct TargetArgs {
+    /// Plan or apply only the manifest tasks whose name matches NAME, a
+    /// glob (`*`, `?`, `[...]`, `{a,b}`); repeatable.
+    ///
+    /// The other manifest tasks are neither planned nor touched, and the
+    /// account's unmanaged tasks are not counted (a targeted plan cannot
+    /// tell another manifest task from an unmanaged one). A NAME that
+    /// matches no manifest task is a usage error. A saved plan records its
+    /// targets, and `apply --plan` applies exactly them.
+    #[arg(long = "target", value_name = "NAME", help_heading = "Plan")]
+    pub targets: Vec<String>,
 }
 
 /// How diagnostics are printed.
@@ -96,6 +139,9 @@ pub enum DiagnosticFormat {
     Text,
     /// For programs: a JSON array of {file, line, column, code, message, ...}.
     Json,
+    /// For GitHub Actions: `::error file=...::` workflow commands, which
+    /// GitHub shows as annotations on the lines they name.
+    Github,
 }
 
 /// How a plan is printed.
@@ -105,8 +151,23 @@ pub enum PlanFormat {
     Text,
     /// For programs: the versioned format of `schemas/aicall-plan.schema.json`.
     Json,
-    /// For pull requests: a summary table with collapsible details.
+    /// For pull requests: a summary table with collapsible details, under
+    /// 65,000 characters, opening with `<!-- aicall plan: PATHS -->`.
     Markdown,
+    /// For GitHub Actions logs: the plan as text, each manifest problem,
+    /// plan error and blocked task as a workflow command (an annotation).
+    Github,
+}
+
+/// How `apply` reports.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ApplyFormat {
+    /// For people: the plan, a line per step, a summary.
+    Text,
+    /// For programs: newline-delimited JSON on stdout, a line per step as
+    /// it finishes (`schemas/aicall-apply.schema.json`); the plan goes to
+    /// stderr. Needs `--auto-approve`.
+    Json,
 }
 
 /// When to use colour.
@@ -196,13 +257,21 @@ pub struct PlanArgs {
     pub verbose: bool,
 
     /// List the account's tasks that no manifest names.
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, help_heading = "Output", conflicts_with = "targets")]
     pub show_unmanaged: bool,
 
     /// Plan as `apply --allow-restart` would: a running task whose
     /// configuration differs is stopped, updated and started again.
     #[arg(long, help_heading = "Plan")]
     pub allow_restart: bool,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub target: TargetArgs,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub step_summary: StepSummaryArgs,
 
     #[command(flatten, next_help_heading = "Connection")]
     #[allow(missing_docs)]
@@ -238,13 +307,25 @@ pub struct ApplyArgs {
     #[arg(long, help_heading = "Apply")]
     pub allow_restart: bool,
 
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub target: TargetArgs,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = ApplyFormat::Text, help_heading = "Output")]
+    pub format: ApplyFormat,
+
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub step_summary: StepSummaryArgs,
+
     /// List unchanged tasks one by one instead of counting them, and show
     /// the service's string-to-sign when it refuses a signature.
     #[arg(short, long, help_heading = "Output")]
     pub verbose: bool,
 
     /// List the account's tasks that no manifest names.
-    #[arg(long, help_heading = "Output")]
+    #[arg(long, help_heading = "Output", conflicts_with = "targets")]
     pub show_unmanaged: bool,
 
     #[command(flatten, next_help_heading = "Connection")]
@@ -338,6 +419,17 @@ pub enum SchemaKind {
     Manifest,
     /// `schemas/aicall-plan.schema.json`: `aicall plan --format json`.
     Plan,
+    /// `schemas/aicall-apply.schema.json`: each line of `aicall apply
+    /// --format json`.
+    Apply,
+}
+
+/// Arguments of `aicall completions`.
+#[derive(Debug, Args)]
+pub struct CompletionsArgs {
+    /// The shell to complete for.
+    #[arg(value_enum)]
+    pub shell: clap_complete::Shell,
 }
 
 #[cfg(test)]

@@ -23,6 +23,9 @@ pub const AICALL_EMULATOR_ACCESS_KEY_SECRET: &str = "AICALL_EMULATOR_ACCESS_KEY_
 /// `1` skips the official-SDK compatibility tests (`tests/it/sdk.rs`) on a
 /// machine without Python; without it they fail rather than pass silently.
 pub const AICALL_SKIP_SDK_TESTS: &str = "AICALL_SKIP_SDK_TESTS";
+/// The file GitHub Actions shows as the job summary: `validate`, `plan` and
+/// `apply` append Markdown to it (`--no-step-summary` turns that off).
+pub const GITHUB_STEP_SUMMARY: &str = "GITHUB_STEP_SUMMARY";
 /// Disables colour whatever the terminal (<https://no-color.org>).
 pub const NO_COLOR: &str = "NO_COLOR";
 

@@ -39,6 +39,15 @@ pub enum Error {
         path: PathBuf,
     },
 
+    /// A `--target` pattern is not a glob, or matches no manifest task.
+    #[error(transparent)]
+    Target(#[from] crate::plan::target::TargetError),
+
+    /// `apply --format json` without `--auto-approve`: stdout is for JSON
+    /// lines only, so there is no prompt to answer.
+    #[error("`apply --format json` needs `--auto-approve`: it never asks for confirmation")]
+    JsonNeedsAutoApprove,
+
     /// The working directory cannot be read.
     #[error("cannot read the working directory")]
     WorkingDirectory(#[source] io::Error),
@@ -129,6 +138,8 @@ impl Error {
             Error::Manifest(_)
             | Error::OutWithStdin
             | Error::OutsideWorkingDirectory { .. }
+            | Error::Target(_)
+            | Error::JsonNeedsAutoApprove
             | Error::EmulatorSecret { .. }
             | Error::EmptyAccessKeyId
             | Error::Endpoint(_) => ExitStatus::Usage,

@@ -13,10 +13,12 @@ use std::path::PathBuf;
 
 use crate::api::Endpoint;
 use crate::cli::{
-    ApplyArgs, ColorChoice, ConnectionArgs, DiagnosticFormat, PlanArgs, PlanFormat, ValidateArgs,
+    ApplyArgs, ApplyFormat, ColorChoice, ConnectionArgs, DiagnosticFormat, PlanArgs, PlanFormat,
+    StepSummaryArgs, ValidateArgs,
 };
 use crate::env;
 use crate::error::Error;
+use crate::plan::target::Targets;
 use crate::render::style::Style;
 
 /// How output looks and which streams are terminals, for the whole run.
@@ -126,6 +128,18 @@ impl Connection {
     }
 }
 
+/// The file GitHub Actions reads the job summary from
+/// (`GITHUB_STEP_SUMMARY`), unless `--no-step-summary`: the command
+/// appends its Markdown summary there.
+fn step_summary(args: &StepSummaryArgs) -> Option<PathBuf> {
+    if args.no_step_summary {
+        return None;
+    }
+    std::env::var_os(env::GITHUB_STEP_SUMMARY)
+        .filter(|path| !path.is_empty())
+        .map(PathBuf::from)
+}
+
 /// How much of a plan is listed.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub struct Listing {
@@ -143,6 +157,8 @@ pub struct Validate {
     pub manifests: Manifests,
     /// How diagnostics are printed.
     pub format: DiagnosticFormat,
+    /// Where to append the job summary (GitHub Actions).
+    pub step_summary: Option<PathBuf>,
 }
 
 impl Validate {
@@ -153,6 +169,7 @@ impl Validate {
                 paths: args.paths.clone(),
             },
             format: args.format,
+            step_summary: step_summary(&args.step_summary),
         }
     }
 }
@@ -172,6 +189,10 @@ pub struct Plan {
     pub listing: Listing,
     /// Plan restarts of running tasks (`--allow-restart`).
     pub allow_restart: bool,
+    /// The manifest tasks planned (`--target`).
+    pub targets: Targets,
+    /// Where to append the job summary (GitHub Actions).
+    pub step_summary: Option<PathBuf>,
     /// Where the API is.
     pub connection: Connection,
 }
@@ -195,6 +216,8 @@ impl Plan {
                 show_unmanaged: args.show_unmanaged,
             },
             allow_restart: args.allow_restart,
+            targets: Targets::new(&args.target.targets)?,
+            step_summary: step_summary(&args.step_summary),
             connection: Connection::new(&args.connection)?,
         })
     }
@@ -222,6 +245,13 @@ pub struct Apply {
     pub allow_restart: bool,
     /// What is listed.
     pub listing: Listing,
+    /// The manifest tasks applied (`--target`); with a saved plan, the
+    /// selection it records unless given, and then it must be that one.
+    pub targets: Option<Targets>,
+    /// How apply reports.
+    pub format: ApplyFormat,
+    /// Where to append the job summary (GitHub Actions).
+    pub step_summary: Option<PathBuf>,
     /// Where the API is.
     pub connection: Connection,
 }
@@ -229,6 +259,11 @@ pub struct Apply {
 impl Apply {
     /// Settles and checks the raw arguments.
     pub fn new(args: &ApplyArgs) -> Result<Apply, Error> {
+        // stdout carries only JSON lines then, and stdin is no terminal to
+        // answer on: the consent must be on the command line.
+        if args.format == ApplyFormat::Json && !args.auto_approve {
+            return Err(Error::JsonNeedsAutoApprove);
+        }
         Ok(Apply {
             source: match &args.plan {
                 Some(path) => ApplySource::Saved(path.clone()),
@@ -243,6 +278,12 @@ impl Apply {
                 verbose: args.verbose,
                 show_unmanaged: args.show_unmanaged,
             },
+            targets: match args.target.targets.as_slice() {
+                [] => None,
+                given => Some(Targets::new(given)?),
+            },
+            format: args.format,
+            step_summary: step_summary(&args.step_summary),
             connection: Connection::new(&args.connection)?,
         })
     }
@@ -270,6 +311,32 @@ mod tests {
         assert!(matches!(ok.connection.account, Account::Remote { .. }));
         let local = plan(&["--local"]).expect("local");
         assert!(matches!(local.connection.account, Account::Local { .. }));
+    }
+
+    fn apply(args: &[&str]) -> Result<Apply, Error> {
+        let cli = crate::cli::Cli::try_parse_from(["aicall", "apply"].iter().chain(args))
+            .expect("parses");
+        match cli.command {
+            crate::cli::Command::Apply(args) => Apply::new(&args),
+            _ => unreachable!("parsed `apply`"),
+        }
+    }
+
+    /// Issue 11: JSON lines on stdout leave no prompt to answer, and a
+    /// pattern that is no glob is a usage error before anything runs.
+    #[test]
+    fn apply_json_needs_auto_approve_and_targets_are_globs() {
+        assert!(matches!(
+            apply(&["--format", "json"]),
+            Err(Error::JsonNeedsAutoApprove)
+        ));
+        let ok = apply(&["--format", "json", "--auto-approve"]).expect("settles");
+        assert_eq!(ok.targets, None, "no --target: the saved plan's, or all");
+        let err = plan(&["--target", "[unclosed"]).expect_err("refused");
+        assert!(matches!(err, Error::Target(_)), "{err:?}");
+        assert_eq!(err.exit_status(), crate::exit::ExitStatus::Usage);
+        let targeted = plan(&["--target", "a*", "--target", "a*"]).expect("settles");
+        assert_eq!(targeted.targets.patterns(), ["a*"]);
     }
 
     #[test]

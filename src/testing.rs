@@ -121,6 +121,7 @@ pub(crate) fn inputs<'a>(
         target: target(),
         now: now(),
         allow_restart: false,
+        targets: Vec::new(),
     }
 }
 

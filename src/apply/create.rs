@@ -21,6 +21,7 @@ pub(super) async fn run<W: Writer>(
     on_event(Event::StepDone {
         name: name.to_owned(),
         step: Step::Create,
+        task_id: task_id.clone(),
     });
     match settle(
         writer,

@@ -72,6 +72,7 @@ pub(super) async fn run<W: Writer>(
             Ok(()) if index + 1 < steps.len() => on_event(Event::StepDone {
                 name: name.to_owned(),
                 step,
+                task_id: task_id.to_string(),
             }),
             Ok(()) => {}
             Err(error) if step == Step::Update && stopped_by_us => {

@@ -130,6 +130,8 @@ pub enum Event {
         name: String,
         /// The step.
         step: Step,
+        /// The task's ID (for a create, the new task's).
+        task_id: String,
     },
     /// A task is done, one way or another.
     Finished {

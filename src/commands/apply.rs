@@ -5,58 +5,101 @@
 //! one, `--auto-approve` is required. The executor then runs the creates,
 //! each reported as it finishes, and a summary closes the run. All the
 //! words come from `crate::render::apply`.
+//!
+//! With `--format json`, stdout holds only JSON lines
+//! (`crate::render::apply_json`): the format line first, a line per step as
+//! it finishes, the summary last, whatever happens in between; the plan and
+//! every other word for people go to stderr. With `GITHUB_STEP_SUMMARY`
+//! set, the outcomes are appended to the job summary.
 
 use std::io::BufRead as _;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
-
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
-
-use std::collections::HashMap;
 
 use crate::account::{self, AccountWriter};
 use crate::api::Endpoint;
-use crate::apply::{self, Cancellation, Event, Level, Report};
+use crate::apply::{self, Cancellation, Level, Report};
+use crate::cli::ApplyFormat;
 use crate::error::Error;
 use crate::exit::ExitStatus;
 use crate::plan::check::{self, Mismatch};
-use crate::plan::model::{Action, DesiredTask, Plan, Step};
+use crate::plan::model::{DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
+use crate::plan::target::Targets;
 use crate::render::apply::{self as words, NoPrompt};
-use crate::render::style::Style;
+use crate::render::apply_json::{self, RunResult};
 use crate::render::{outcome, plan_errors, text};
 use crate::settings::{self, Account, ApplySource, Connection, Manifests, Output};
 
+use super::apply_report::{Applied, Ended, Progress};
 use super::interrupt::Interrupts;
 use super::plan::{load_desired, make_plan, text_options};
 use super::session::{LOCAL_PREFIX, Session};
-use super::{eprint, print};
+use super::{eprint, print, step_summary};
 
 /// Runs `aicall apply`.
 pub fn run(settings: &settings::Apply, output: &Output) -> Result<ExitStatus, Error> {
-    match &settings.source {
-        ApplySource::Manifests(manifests) => {
-            let Some(desired) = load_desired(manifests, output)? else {
-                return Ok(ExitStatus::Failure);
-            };
-            super::runtime()?.block_on(async {
-                let session = Session::open(&settings.connection).await?;
-                let status = async {
-                    let Some(plan) =
-                        fresh_plan(&session, settings, output, &desired, settings.allow_restart)
-                            .await?
-                    else {
-                        return Ok(ExitStatus::Failure);
-                    };
-                    execute(&session, settings, output, &plan, manifests.reads_stdin()).await
-                }
-                .await;
-                session.close().await?;
-                status
-            })
-        }
-        ApplySource::Saved(path) => apply_saved(path, settings, output),
+    let json = settings.format == ApplyFormat::Json;
+    if json {
+        print(&apply_json::render(&apply_json::format_line()))?;
     }
+    let ended = match &settings.source {
+        ApplySource::Manifests(manifests) => apply_manifests(manifests, settings, output),
+        ApplySource::Saved(path) => apply_saved(path, settings, output),
+    };
+    let ended = match ended {
+        Ok(ended) => ended,
+        Err(err) => {
+            // The last line is the summary whatever happened; the error
+            // itself goes to stderr, as always.
+            if json {
+                let code = err.exit_status().code();
+                let line = apply_json::summary(&Report::default(), 0, RunResult::NotApplied, code);
+                let _ = print(&apply_json::render(&line));
+            }
+            return Err(err);
+        }
+    };
+    if json {
+        print(&apply_json::render(&ended.summary_line()))?;
+    }
+    step_summary::append(settings.step_summary.as_deref(), output, |room| {
+        ended.job_summary(room)
+    });
+    Ok(ended.status)
+}
+
+/// `apply [PATH...]`: a plan made now, of the tasks `--target` selects.
+fn apply_manifests(
+    manifests: &Manifests,
+    settings: &settings::Apply,
+    output: &Output,
+) -> Result<Ended, Error> {
+    let Some(desired) = load_desired(manifests, output)? else {
+        return Ok(Ended::not_applied());
+    };
+    let targets = settings.targets.clone().unwrap_or_default();
+    let desired = targets.select(desired)?;
+    super::runtime()?.block_on(async {
+        let session = Session::open(&settings.connection).await?;
+        let ended = async {
+            let Some(plan) = fresh_plan(
+                &session,
+                settings,
+                output,
+                &desired,
+                settings.allow_restart,
+                &targets,
+            )
+            .await?
+            else {
+                return Ok(Ended::not_applied());
+            };
+            execute(&session, settings, output, &plan, manifests.reads_stdin()).await
+        }
+        .await;
+        session.close().await?;
+        ended
+    })
 }
 
 /// `apply --plan FILE`: a saved plan is a claim, not an authority. It is
@@ -64,15 +107,11 @@ pub fn run(settings: &settings::Apply, output: &Output) -> Result<ExitStatus, Er
 /// endpoint and credentials of this run and its seal before any request,
 /// then against the account; what runs is the plan made now, which the
 /// checks proved equal to the one reviewed (`crate::plan::check`).
-fn apply_saved(
-    path: &Path,
-    settings: &settings::Apply,
-    output: &Output,
-) -> Result<ExitStatus, Error> {
+fn apply_saved(path: &Path, settings: &settings::Apply, output: &Output) -> Result<Ended, Error> {
     let saved = read_plan_file(path)?;
-    let refuse = |mismatches: &[Mismatch]| -> Result<ExitStatus, Error> {
+    let refuse = |mismatches: &[Mismatch]| -> Result<Ended, Error> {
         eprint(&words::refused(path, mismatches, output.stderr))?;
-        Ok(ExitStatus::Failure)
+        Ok(Ended::not_applied())
     };
     let unsafe_paths = check::uncontained_paths(&saved);
     if !unsafe_paths.is_empty() {
@@ -82,7 +121,11 @@ fn apply_saved(
         paths: saved.paths.iter().map(PathBuf::from).collect(),
     };
     let Some(desired) = load_desired(&manifests, output)? else {
-        return Ok(ExitStatus::Failure);
+        return Ok(Ended::not_applied());
+    };
+    let (targets, desired) = match check::targeted(&saved, settings.targets.as_ref(), desired) {
+        Ok(targeted) => targeted,
+        Err(mismatch) => return refuse(&[mismatch]),
     };
     let mut mismatches = check::verify(&saved, &desired);
     if saved.plan.summary.restart > 0 && !settings.allow_restart {
@@ -110,15 +153,16 @@ fn apply_saved(
                 output,
                 &desired,
                 saved.plan.allow_restart,
+                &targets,
             )
             .await?
             else {
-                return Ok(ExitStatus::Failure);
+                return Ok(Ended::not_applied());
             };
             let stale = check::check(&saved, &fresh);
             if !stale.is_empty() {
                 eprint(&words::stale(path, &stale, output.stderr))?;
-                return Ok(ExitStatus::Failure);
+                return Ok(Ended::not_applied());
             }
             execute(&session, settings, output, &fresh, false).await
         }
@@ -181,6 +225,7 @@ async fn fresh_plan(
     output: &Output,
     desired: &[DesiredTask],
     allow_restart: bool,
+    targets: &Targets,
 ) -> Result<Option<Plan>, Error> {
     match make_plan(
         session,
@@ -188,6 +233,7 @@ async fn fresh_plan(
         &settings.connection,
         settings.listing.show_unmanaged,
         allow_restart,
+        targets,
     )
     .await?
     {
@@ -206,28 +252,45 @@ async fn execute(
     output: &Output,
     plan: &Plan,
     reads_stdin: bool,
-) -> Result<ExitStatus, Error> {
-    print(&text::render_plan(
+) -> Result<Ended, Error> {
+    // JSON: stdout is for JSON lines only; the words go to stderr.
+    let json = settings.format == ApplyFormat::Json;
+    let say = |text: &str| if json { eprint(text) } else { print(text) };
+    let style = if json { output.stderr } else { output.stdout };
+    say(&text::render_plan(
         plan,
         text_options(settings.listing),
-        output.stdout,
+        style,
     ))?;
     let jobs = account::jobs(plan);
     let blocked = plan.summary.blocked;
+    let entries = plan
+        .actions()
+        .map(|entry| {
+            (
+                entry.name.clone(),
+                (entry.action, entry.steps.clone(), entry.task_id.clone()),
+            )
+        })
+        .collect();
+    let ended = |status, report| Ended {
+        status,
+        applied: Some(Applied {
+            report,
+            blocked,
+            entries,
+        }),
+    };
     if jobs.is_empty() {
         if blocked > 0 {
-            print(&outcome::summary(
-                &Report::default(),
-                blocked,
-                output.stdout,
-            ))?;
-            return Ok(ExitStatus::Failure);
+            say(&outcome::summary(&Report::default(), blocked, style))?;
+            return Ok(ended(ExitStatus::Failure, Report::default()));
         }
-        print(outcome::nothing_to_do())?;
-        return Ok(ExitStatus::Success);
+        say(outcome::nothing_to_do())?;
+        return Ok(ended(ExitStatus::Success, Report::default()));
     }
     if !settings.auto_approve && !confirm(plan, output, reads_stdin)? {
-        return Ok(ExitStatus::Failure);
+        return Ok(Ended::not_applied());
     }
 
     let writer = AccountWriter {
@@ -257,8 +320,10 @@ async fn execute(
     };
 
     // The progress lines are a block of their own, like the summary.
-    print("\n")?;
-    let progress = Progress::new(plan, jobs.len(), output);
+    if !json {
+        print("\n")?;
+    }
+    let progress = Progress::new(plan, jobs.len(), output, json);
     let report = apply::execute(&writer, jobs, settings.parallelism, &cancel, &|event| {
         progress.on(event)
     })
@@ -266,14 +331,15 @@ async fn execute(
     progress.finish();
     watcher.abort();
 
-    print(&outcome::summary(&report, blocked, output.stdout))?;
-    Ok(if report.abandoned() > 0 {
+    say(&outcome::summary(&report, blocked, style))?;
+    let status = if report.abandoned() > 0 {
         ExitStatus::Interrupted
     } else if report.success() && blocked == 0 {
         ExitStatus::Success
     } else {
         ExitStatus::Failure
-    })
+    };
+    Ok(ended(status, report))
 }
 
 /// Asks on the terminal; refuses without one.
@@ -319,96 +385,4 @@ fn read_plan_file(path: &Path) -> Result<SavedPlan, Error> {
         path: path.to_path_buf(),
         source,
     })
-}
-
-/// Reports steps as they finish: a progress bar on a terminal (stderr),
-/// and one line per finished task on stdout either way.
-struct Progress {
-    bar: Option<ProgressBar>,
-    style: Style,
-    done: Mutex<usize>,
-    total: usize,
-    /// Each task's kind and steps, for its closing line.
-    actions: HashMap<String, (Action, Vec<Step>)>,
-}
-
-impl Progress {
-    fn new(plan: &Plan, total: usize, output: &Output) -> Progress {
-        let bar = output.stderr_is_terminal.then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(outcome::PROGRESS_TEMPLATE) {
-                bar.set_style(style);
-            }
-            bar
-        });
-        Progress {
-            bar,
-            style: output.stdout,
-            done: Mutex::new(0),
-            total,
-            actions: plan
-                .actions()
-                .map(|entry| (entry.name.clone(), (entry.action, entry.steps.clone())))
-                .collect(),
-        }
-    }
-
-    fn on(&self, event: Event) {
-        let (line, finished) = match event {
-            Event::Started { name } => {
-                // indicatif draws the message itself, not through `print`.
-                if let Some(bar) = &self.bar {
-                    bar.set_message(super::scrub::scrub(&name).into_owned());
-                }
-                return;
-            }
-            Event::LookingUp { name, error } => {
-                (outcome::looking_up(&name, &error, self.style), false)
-            }
-            Event::StepDone { name, step } => (outcome::step_done(&name, step, self.style), false),
-            Event::Finished {
-                name,
-                outcome: ended,
-            } => {
-                let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
-                *done += 1;
-                let (action, steps) = self
-                    .actions
-                    .get(&name)
-                    .map_or((Action::Create, &[][..]), |(a, s)| (*a, s.as_slice()));
-                (
-                    outcome::finished(
-                        &name,
-                        (action, steps),
-                        &ended,
-                        *done,
-                        self.total,
-                        self.style,
-                    ),
-                    true,
-                )
-            }
-        };
-        let line = format!("{line}\n");
-        match &self.bar {
-            Some(bar) => {
-                bar.suspend(|| {
-                    let _ = print(&line);
-                });
-                if finished {
-                    bar.inc(1);
-                }
-            }
-            None => {
-                let _ = print(&line);
-            }
-        }
-    }
-
-    fn finish(&self) {
-        if let Some(bar) = &self.bar {
-            bar.finish_and_clear();
-        }
-    }
 }

@@ -13,12 +13,15 @@ use crate::render;
 use crate::settings::{self, Output};
 
 pub mod apply;
+mod apply_report;
+pub mod completions;
 pub mod emulator;
 mod interrupt;
 pub mod plan;
 pub mod schema;
 mod scrub;
 mod session;
+mod step_summary;
 pub mod validate;
 
 /// Runs the parsed command line and says how it ended. A failure is
@@ -38,6 +41,7 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Apply(args) => settings::Apply::new(&args).and_then(|s| apply::run(&s, &output)),
         Command::Emulator(args) => emulator::run(&args, &output),
         Command::Schema(args) => schema::run(&args, &output),
+        Command::Completions(args) => completions::run(&args),
     };
     match result {
         Ok(status) => status,

@@ -1,8 +1,12 @@
 //! `aicall plan`: what `apply` would change, made against the account.
 //!
 //! The plan goes to stdout in the chosen format; diagnostics, warnings and
-//! notes go to stderr. Invalid manifests stop everything before any API
-//! call.
+//! notes go to stderr, except with `--format github`, where they are
+//! workflow commands on stdout (GitHub annotations), and with `--format
+//! markdown`, where a plan that cannot be made still gives a comment saying
+//! why. Invalid manifests stop everything before any API call. With
+//! `GITHUB_STEP_SUMMARY` set, the plan (or why there is none) is appended
+//! to the job summary.
 
 use std::path::Path;
 
@@ -10,20 +14,23 @@ use crate::account::{self, ReadOptions};
 use crate::cli::PlanFormat;
 use crate::error::Error;
 use crate::exit::ExitStatus;
-use crate::manifest;
+use crate::manifest::{self, Loaded};
 use crate::plan::build::{self, Inputs, PlanError};
 use crate::plan::check::path_is_contained;
 use crate::plan::desired::desired_task;
 use crate::plan::model::{DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
+use crate::plan::target::Targets;
 use crate::render::diagnostics::{render_text, summary};
-use crate::render::style::Paint;
+use crate::render::github::{self, Annotation};
+use crate::render::markdown::Frame;
+use crate::render::style::{Paint, Style};
 use crate::render::text::TextOptions;
-use crate::render::{json, markdown, plan_errors, text};
+use crate::render::{json, markdown, plan_errors, summary as job_summary, text};
 use crate::settings::{self, Connection, Listing, Manifests, Output};
 
 use super::session::Session;
-use super::{eprint, print};
+use super::{eprint, print, step_summary};
 
 /// Runs `aicall plan`.
 pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Error> {
@@ -31,9 +38,38 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
         Some(_) => recorded_paths(&settings.manifests)?,
         None => Vec::new(),
     };
-    let Some(desired) = load_desired(&settings.manifests, output)? else {
-        return Ok(ExitStatus::Failure);
+    let shown_paths = settings.manifests.recorded();
+    let comment = |errors: &[Annotation]| {
+        markdown::render_no_plan(
+            errors,
+            Frame {
+                marker: Some(&shown_paths),
+                limit: markdown::COMMENT,
+                elsewhere: "see the job log",
+            },
+        )
     };
+    let loaded = load_manifests(&settings.manifests)?;
+    let problems = github::diagnostics(&loaded.diagnostics, &loaded.sources);
+    match settings.format {
+        // Warnings are annotations too; the closing count comes with the
+        // plan's own annotations, below, when there is a plan.
+        PlanFormat::Github if loaded.has_errors() => print(&github::render(&problems))?,
+        PlanFormat::Github => {}
+        _ => report_diagnostics(&loaded, output)?,
+    }
+    if loaded.has_errors() {
+        if settings.format == PlanFormat::Markdown {
+            print(&comment(&problems))?;
+        }
+        step_summary::append(settings.step_summary.as_deref(), output, |room| {
+            job_summary::no_plan(&problems, room)
+        });
+        return Ok(ExitStatus::Failure);
+    }
+    let desired = settings
+        .targets
+        .select(loaded.tasks.iter().map(desired_task).collect())?;
     let made = super::runtime()?.block_on(async {
         let session = Session::open(&settings.connection).await?;
         let made = make_plan(
@@ -42,6 +78,7 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
             &settings.connection,
             settings.listing.show_unmanaged,
             settings.allow_restart,
+            &settings.targets,
         )
         .await;
         // The seal's key: only these credentials can apply the saved plan.
@@ -52,7 +89,24 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
     let (plan, key) = match made {
         (Ok(plan), key) => (plan, key),
         (Err(errors), _) => {
-            eprint(&plan_errors::render(&errors, output.stderr))?;
+            let annotations = github::plan_errors(&errors);
+            match settings.format {
+                PlanFormat::Github => {
+                    let mut all = problems;
+                    all.extend(annotations.iter().cloned());
+                    print(&github::render(&all))?;
+                }
+                PlanFormat::Markdown => {
+                    print(&comment(&annotations))?;
+                    eprint(&plan_errors::render(&errors, output.stderr))?;
+                }
+                PlanFormat::Text | PlanFormat::Json => {
+                    eprint(&plan_errors::render(&errors, output.stderr))?;
+                }
+            }
+            step_summary::append(settings.step_summary.as_deref(), output, |room| {
+                job_summary::no_plan(&annotations, room)
+            });
             return Ok(ExitStatus::Failure);
         }
     };
@@ -64,8 +118,22 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
     print(&match settings.format {
         PlanFormat::Text => text::render_plan(&plan, text_options(settings.listing), output.stdout),
         PlanFormat::Json => json::render_plan(&plan),
-        PlanFormat::Markdown => markdown::render_plan(&plan),
+        PlanFormat::Markdown => markdown::render_plan(&plan, &shown_paths),
+        PlanFormat::Github => {
+            let mut annotations = problems;
+            annotations.extend(github::blocked(&plan));
+            let mut out = github::render(&annotations);
+            out.push_str(&text::render_plan(
+                &plan,
+                text_options(settings.listing),
+                Style::plain(),
+            ));
+            out
+        }
     })?;
+    step_summary::append(settings.step_summary.as_deref(), output, |room| {
+        job_summary::plan(&plan, room)
+    });
     if let Some(out) = &settings.out {
         eprint(&format!(
             "{}\n",
@@ -129,7 +197,24 @@ pub(crate) fn load_desired(
     manifests: &Manifests,
     output: &Output,
 ) -> Result<Option<Vec<DesiredTask>>, Error> {
-    let loaded = manifest::load(&manifests.paths, &|name| std::env::var(name).ok())?;
+    let loaded = load_manifests(manifests)?;
+    report_diagnostics(&loaded, output)?;
+    if loaded.has_errors() {
+        return Ok(None);
+    }
+    Ok(Some(loaded.tasks.iter().map(desired_task).collect()))
+}
+
+/// Loads and validates `manifests`, `${VAR}` from the environment.
+fn load_manifests(manifests: &Manifests) -> Result<Loaded, Error> {
+    Ok(manifest::load(&manifests.paths, &|name| {
+        std::env::var(name).ok()
+    })?)
+}
+
+/// Prints every diagnostic of `loaded` to stderr, and the closing count
+/// when any is an error.
+fn report_diagnostics(loaded: &Loaded, output: &Output) -> Result<(), Error> {
     if !loaded.diagnostics.is_empty() {
         let mut text = render_text(&loaded.diagnostics, &loaded.sources, output.stderr);
         if loaded.has_errors()
@@ -140,10 +225,7 @@ pub(crate) fn load_desired(
         }
         eprint(&text)?;
     }
-    if loaded.has_errors() {
-        return Ok(None);
-    }
-    Ok(Some(loaded.tasks.iter().map(desired_task).collect()))
+    Ok(())
 }
 
 /// Reads the account through `session` and builds the plan.
@@ -153,6 +235,7 @@ pub(crate) async fn make_plan(
     connection: &Connection,
     show_unmanaged: bool,
     allow_restart: bool,
+    targets: &Targets,
 ) -> Result<Result<Plan, Vec<PlanError>>, Error> {
     // A task's old names too: it may still carry one, to be renamed.
     let mut names: Vec<&str> = desired
@@ -184,6 +267,7 @@ pub(crate) async fn make_plan(
         target: session.target.clone(),
         now: jiff::Timestamp::now(),
         allow_restart,
+        targets: targets.patterns().to_vec(),
     }))
 }
 

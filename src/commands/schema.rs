@@ -11,6 +11,7 @@ pub fn run(args: &SchemaArgs, _output: &Output) -> Result<ExitStatus, Error> {
     let text = match args.kind {
         SchemaKind::Manifest => manifest_schema_text(),
         SchemaKind::Plan => crate::render::json::plan_schema(),
+        SchemaKind::Apply => crate::render::apply_json::apply_schema(),
     };
     super::print(&text)?;
     Ok(ExitStatus::Success)

@@ -39,6 +39,10 @@ pub struct Inputs<'a> {
     pub now: Timestamp,
     /// Whether a running task may be stopped, updated and started again.
     pub allow_restart: bool,
+    /// The `--target` patterns `desired` was selected by; empty: every
+    /// manifest task. A targeted plan counts no unmanaged task
+    /// (`super::target`).
+    pub targets: Vec<String>,
 }
 
 /// Why no plan can be made.
@@ -204,7 +208,15 @@ pub fn build(inputs: Inputs<'_>) -> Result<Plan, Vec<PlanError>> {
         target: inputs.target,
         manifest_digest: manifest_digest(inputs.desired),
         allow_restart: inputs.allow_restart,
-        summary: Summary::of(&entries, inputs.unmanaged_count),
+        summary: Summary::of(
+            &entries,
+            if inputs.targets.is_empty() {
+                inputs.unmanaged_count
+            } else {
+                0
+            },
+        ),
+        targets: inputs.targets,
         tasks: entries,
         unmanaged: inputs.unmanaged,
     })

@@ -32,6 +32,7 @@ use super::model::{
 use super::saved::{
     Precondition, SavedPlan, config_digest, manifest_digest, preconditions_of, task_digest,
 };
+use super::target::Targets;
 
 /// A way a saved plan does not match the manifests, found before any
 /// request.
@@ -121,6 +122,19 @@ pub enum Mismatch {
     /// The plan restarts running tasks, and this run was not given
     /// `--allow-restart`: the consent is given when applying, not planning.
     RestartNotAllowed,
+    /// `apply --plan` was given `--target`s other than those the plan was
+    /// made with: it applies exactly the selection that was reviewed.
+    Targets {
+        /// The plan's patterns (empty: every manifest task).
+        planned: Vec<String>,
+        /// This run's patterns.
+        given: Vec<String>,
+    },
+    /// A recorded target is not a glob (the file was edited).
+    TargetPattern {
+        /// The pattern as recorded.
+        pattern: String,
+    },
 }
 
 /// The part of an entry that contradicts the rest.
@@ -216,8 +230,35 @@ pub fn verify_target(saved: &SavedPlan, target: &Target, key: &Secret) -> Vec<Mi
     out
 }
 
-/// Checks `saved` against `desired`, the manifests' tasks as they are now.
-/// Pure, and made before any request: every mismatch is listed.
+/// The manifests' tasks a saved plan covers: those its recorded
+/// `--target`s select (every one when it records none), so that [`verify`]
+/// compares the plan with the tasks it was made from, not with every
+/// manifest task. A `--target` given now must name the same selection.
+pub fn targeted(
+    saved: &SavedPlan,
+    given: Option<&Targets>,
+    desired: Vec<DesiredTask>,
+) -> Result<(Targets, Vec<DesiredTask>), Mismatch> {
+    let recorded = Targets::new(&saved.plan.targets).map_err(|_| Mismatch::TargetPattern {
+        pattern: saved.plan.targets.join(" "),
+    })?;
+    if let Some(given) = given
+        && !given.same_as(&recorded)
+    {
+        return Err(Mismatch::Targets {
+            planned: recorded.patterns().to_vec(),
+            given: given.patterns().to_vec(),
+        });
+    }
+    // A recorded target that matches nothing now is no error here: the
+    // task it selected was removed since, and `verify` says so.
+    let desired = recorded.filter(desired);
+    Ok((recorded, desired))
+}
+
+/// Checks `saved` against `desired`, the manifests' tasks as they are now
+/// (those its targets select: [`targeted`]). Pure, and made before any
+/// request: every mismatch is listed.
 pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
     let mut out = Vec::new();
     let current: BTreeMap<&str, String> = desired

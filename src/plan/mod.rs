@@ -12,3 +12,4 @@ pub mod desired;
 pub mod diff;
 pub mod model;
 pub mod saved;
+pub mod target;

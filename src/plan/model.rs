@@ -16,8 +16,8 @@ use crate::manifest::model::{RetryReason, Weekday, Window};
 /// Version of the JSON plan format. A minor bump adds fields or step
 /// kinds; a major bump breaks readers. Readers must ignore keys they do
 /// not know. 2.0 replaced 1.x's display strings with typed values and gave
-/// each task entry its ordered list of steps.
-pub const FORMAT_VERSION: &str = "2.0";
+/// each task entry its ordered list of steps; 2.1 added `targets`.
+pub const FORMAT_VERSION: &str = "2.1";
 
 /// A task's status in the account (QueryAiCallTaskPage's `Status`).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -497,7 +497,7 @@ pub struct Target {
 #[serde(rename_all = "camelCase")]
 #[schemars(title = "aicall plan")]
 pub struct Plan {
-    /// Version of this format, currently `2.0`. A minor bump adds fields or
+    /// Version of this format, currently `2.1`. A minor bump adds fields or
     /// step kinds, a major bump breaks readers; ignore keys you do not know.
     pub format_version: String,
     /// When the plan was made, RFC 3339 UTC, to the second.
@@ -511,6 +511,12 @@ pub struct Plan {
     /// again (`--allow-restart`).
     #[serde(default)]
     pub allow_restart: bool,
+    /// The `--target` patterns the plan is limited to (globs on manifest
+    /// task names); absent: every manifest task. A targeted plan neither
+    /// plans nor counts the other manifest tasks, and counts no unmanaged
+    /// task (`summary.unmanaged` is 0).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub targets: Vec<String>,
     /// The counts.
     pub summary: Summary,
     /// Every manifest task, in manifest order.

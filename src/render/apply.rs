@@ -203,6 +203,28 @@ pub fn mismatch(mismatch: &Mismatch) -> String {
         Mismatch::RestartNotAllowed => "it stops running tasks to update them and starts them \
                                         again: apply it with `--allow-restart`"
             .to_owned(),
+        Mismatch::Targets { planned, given } => {
+            let list = |patterns: &[String]| match patterns {
+                [] => "every manifest task".to_owned(),
+                _ => format!(
+                    "`--target` {}",
+                    patterns
+                        .iter()
+                        .map(|p| format!("`{p}`"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
+            };
+            format!(
+                "it was made for {}, and this run names {}: a saved plan applies exactly the \
+                 tasks it was reviewed with (leave `--target` out to apply them)",
+                list(planned),
+                list(given)
+            )
+        }
+        Mismatch::TargetPattern { pattern } => {
+            format!("its target `{pattern}` is not a valid pattern")
+        }
     }
 }
 

@@ -122,13 +122,20 @@ struct JsonRelated<'a> {
     message: &'a str,
 }
 
-fn path(sources: &Sources, file: FileId) -> String {
+/// The path of `file` as the command line named it.
+pub(crate) fn path(sources: &Sources, file: FileId) -> String {
     sources
         .get(file)
         .map_or_else(String::new, |file| file.path().display().to_string())
 }
 
-fn position(sources: &Sources, file: FileId, span: Option<Span>) -> (u32, u32, u32, u32) {
+/// Line, column, end line and end column (1-based characters) of `span`
+/// in `file`; a problem with the whole file is at 1:1.
+pub(crate) fn position(
+    sources: &Sources,
+    file: FileId,
+    span: Option<Span>,
+) -> (u32, u32, u32, u32) {
     match (span, sources.get(file)) {
         (Some(span), Some(file)) => {
             let end = file.span(span.end(), 0);

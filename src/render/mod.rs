@@ -5,15 +5,18 @@
 //! and never decide colour themselves: they receive a [`style::Style`] and
 //! return strings, which the commands write.
 pub mod apply;
+pub mod apply_json;
 pub mod diagnostics;
 pub mod diff;
 pub mod entry;
 pub mod error;
+pub mod github;
 pub mod json;
 pub mod markdown;
 pub mod outcome;
 pub mod plan_errors;
 pub mod style;
+pub mod summary;
 pub mod text;
 pub mod value;
 pub mod words;
@@ -57,6 +60,9 @@ pub(crate) mod tests {
 
     #[test]
     fn markdown() {
-        insta::assert_snapshot!(super::markdown::render_plan(&sample_plan()));
+        insta::assert_snapshot!(super::markdown::render_plan(
+            &sample_plan(),
+            &["campaigns".to_owned()]
+        ));
     }
 }

@@ -57,7 +57,9 @@ fn with_causes(mut line: String, error: &StepError) -> String {
     line
 }
 
-fn outcome_line(
+/// How a task ended, in one line (with its causes when it failed): what
+/// [`finished`] says without the counter.
+pub fn outcome_line(
     name: &str,
     action: Action,
     steps: &[Step],

@@ -27,8 +27,10 @@ pub fn render_plan(plan: &Plan, options: TextOptions, style: Style) -> String {
         style.paint(
             Paint::Dim,
             &format!(
-                "Against {} with AccessKey {}:",
-                plan.target.endpoint, plan.target.access_key
+                "Against {} with AccessKey {}{}:",
+                plan.target.endpoint,
+                plan.target.access_key,
+                targeted(plan)
             )
         )
     );
@@ -83,6 +85,19 @@ pub fn summary_line(plan: &Plan, style: Style) -> String {
     )
 }
 
+/// `, only the tasks matching `a*` or `b`` for a targeted plan (`--target`),
+/// else nothing.
+pub fn targeted(plan: &Plan) -> String {
+    if plan.targets.is_empty() {
+        return String::new();
+    }
+    let patterns: Vec<String> = plan.targets.iter().map(|p| format!("`{p}`")).collect();
+    format!(
+        ", only the tasks matching {}",
+        crate::diag::join_or(patterns)
+    )
+}
+
 /// The counts of the closing line, without `Plan:`.
 pub fn summary_counts(plan: &Plan) -> String {
     let s = &plan.summary;
@@ -96,10 +111,17 @@ pub fn summary_counts(plan: &Plan) -> String {
     } else {
         String::new()
     };
+    // A targeted plan read the account for its tasks only: it cannot tell
+    // another manifest's task from an unmanaged one, so it counts neither.
+    let unmanaged = if plan.targets.is_empty() {
+        format!("{} unmanaged", s.unmanaged)
+    } else {
+        "unmanaged not counted (--target)".to_owned()
+    };
     format!(
         "{} to create, {} to update{restart}, {} to stop, {} to start, {} to rename, {} unchanged, \
-         {} unmanaged{blocked}.",
-        s.create, s.update, s.stop, s.start, s.rename, s.unchanged, s.unmanaged
+         {unmanaged}{blocked}.",
+        s.create, s.update, s.stop, s.start, s.rename, s.unchanged
     )
 }
 

@@ -8,6 +8,9 @@
 mod apply;
 /// The layers of `src/`, checked on the source: who may use whom.
 mod architecture;
+/// The CI kit: GitHub annotations, the job summary, apply's JSON lines,
+/// `--target`, completions, `--version`.
+mod ci;
 /// The API client against the emulator: round trips, paging, retries, faults.
 mod client;
 /// Shared by every area: the binary's harness and the in-process emulator.

@@ -238,7 +238,7 @@ async fn the_json_plan_is_versioned_and_valid_against_its_schema() {
         .await;
     output.assert_code(0);
     let plan: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
-    assert_eq!(plan["formatVersion"], "2.0");
+    assert_eq!(plan["formatVersion"], "2.1");
     let schema: serde_json::Value = serde_json::from_str(
         &std::fs::read_to_string(
             crate::common::harness::repo_root().join("schemas/aicall-plan.schema.json"),
