@@ -9,6 +9,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod entry;
 pub mod error;
+pub mod export;
 pub mod json;
 pub mod markdown;
 pub mod outcome;
