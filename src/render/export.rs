@@ -6,6 +6,7 @@ use std::fmt::Write as _;
 use std::path::Path;
 
 use crate::diag::plural;
+use crate::manifest::load::MAX_FILE_BYTES;
 use crate::manifest::write::{Task, Written};
 
 use super::style::{Paint, Style};
@@ -50,6 +51,15 @@ pub fn report(tasks: &[Task], written: &Written, out: Option<&Path>, style: Styl
         );
         return text;
     }
+    if written.text.len() as u64 > MAX_FILE_BYTES {
+        let _ = writeln!(
+            text,
+            "{}: the manifests take {:.1} MiB, more than the {} MiB aicall reads in one file; split the export with `--name`",
+            style.paint(Paint::Warning, "warning"),
+            written.text.len() as f64 / (1024.0 * 1024.0),
+            MAX_FILE_BYTES / (1024 * 1024)
+        );
+    }
     let _ = write!(
         text,
         "Exported {} {} in {} {}",
@@ -76,4 +86,28 @@ fn named(task: &Task) -> String {
         task.name.clone()
     };
     format!("task `{name}` ({})", task.task_id)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_file_too_large_to_read_back_is_warned_about() {
+        let written = |text: String| Written {
+            text,
+            documents: 1,
+            declared: 1,
+            commented: 0,
+        };
+        let small = report(&[], &written("x".to_owned()), None, Style::plain());
+        assert_eq!(small, "Exported 1 task in 1 document.\n");
+        let large = written("x".repeat(MAX_FILE_BYTES as usize + 1));
+        let text = report(&[], &large, Some(Path::new("a.yaml")), Style::plain());
+        assert_eq!(
+            text,
+            "warning: the manifests take 8.0 MiB, more than the 8 MiB aicall reads in one file; split the export with `--name`\n\
+             Exported 1 task in 1 document to a.yaml.\n"
+        );
+    }
 }
