@@ -70,6 +70,16 @@ pub enum Command {
     /// it, with `--allow-restart`).
     Apply(ApplyArgs),
 
+    /// Write manifests for the tasks the account already holds.
+    ///
+    /// Reads every task of the account (or those selected) and writes
+    /// manifests that `aicall validate` accepts and `aicall plan` reports
+    /// as no changes: one document per agent, shared values in `defaults`,
+    /// tasks by name. A task the manifest language cannot declare is
+    /// written commented out, with why, and named on stderr. Never edits
+    /// a manifest in place.
+    Export(ExportArgs),
+
     /// Run a local, persistent emulator of the AI call task API.
     ///
     /// Prints `listening on http://ADDR:PORT` and the access key pair it
@@ -331,6 +341,88 @@ pub struct ApplyArgs {
     #[command(flatten, next_help_heading = "Connection")]
     #[allow(missing_docs)]
     pub connection: ConnectionArgs,
+}
+
+/// Arguments of `aicall export`.
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// With `--unmanaged`: the manifests whose tasks are left out.
+    /// Default: the current directory.
+    #[arg(value_name = "PATH", requires = "unmanaged")]
+    pub paths: Vec<PathBuf>,
+
+    /// Export only the account tasks that the manifests at PATH do not
+    /// name (nor list in `renamedFrom`): the tasks to adopt.
+    #[arg(long, help_heading = "Selection")]
+    pub unmanaged: bool,
+
+    /// Export only tasks whose name matches PATTERN (a glob: `*`, `?`,
+    /// `[a-z]`, `{a,b}`; exact case). Repeatable: any pattern may match.
+    #[arg(long = "name", value_name = "PATTERN", help_heading = "Selection")]
+    pub names: Vec<String>,
+
+    /// Export only tasks in STATUS. Repeatable: any status may match.
+    #[arg(
+        long = "status",
+        value_name = "STATUS",
+        value_enum,
+        ignore_case = true,
+        help_heading = "Selection"
+    )]
+    pub statuses: Vec<StatusChoice>,
+
+    /// Write the manifests to FILE instead of stdout.
+    ///
+    /// An existing FILE is refused unless `--force`, and a FILE among the
+    /// manifests `--unmanaged` reads is always refused.
+    #[arg(long, value_name = "FILE", help_heading = "Output")]
+    pub out: Option<PathBuf>,
+
+    /// Overwrite `--out FILE` if it exists.
+    #[arg(long, requires = "out", help_heading = "Output")]
+    pub force: bool,
+
+    /// Declare each task's current `status` (RUNNING and INIT as
+    /// `running`, STOPPED as `stopped`; FAILED stays unmanaged, with a
+    /// note). Without it `status` is left unmanaged.
+    #[arg(long, help_heading = "Output")]
+    pub with_status: bool,
+
+    /// The UTC offset scheduled starts are written in, e.g. `+08:00`.
+    #[arg(
+        long,
+        value_name = "OFFSET",
+        default_value = "Z",
+        help_heading = "Output"
+    )]
+    pub utc_offset: String,
+
+    /// Where the first line's modeline points editors for the JSON Schema
+    /// (`aicall schema` prints it).
+    #[arg(
+        long,
+        value_name = "PATH",
+        default_value = "../schemas/aicall-manifest.schema.json",
+        help_heading = "Output"
+    )]
+    pub schema: String,
+
+    #[command(flatten, next_help_heading = "Connection")]
+    #[allow(missing_docs)]
+    pub connection: ConnectionArgs,
+}
+
+/// A task status, to select tasks by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum StatusChoice {
+    /// Created, not started yet (a scheduled task waits for its time).
+    Init,
+    /// Calling.
+    Running,
+    /// Stopped.
+    Stopped,
+    /// The start failed.
+    Failed,
 }
 
 /// Arguments of `aicall emulator`.

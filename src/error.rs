@@ -122,6 +122,56 @@ pub enum Error {
     /// No usable credentials.
     #[error(transparent)]
     Credentials(#[from] CredentialsError),
+
+    /// `export --name` with a pattern that is not a glob.
+    #[error("`--name {pattern}` is not a valid pattern")]
+    NamePattern {
+        /// The pattern as given.
+        pattern: String,
+        /// Why.
+        #[source]
+        source: globset::Error,
+    },
+
+    /// `export --utc-offset` that is not `Z` or `±HH:MM`.
+    #[error("`--utc-offset {given}` is not `Z` or `+HH:MM`/`-HH:MM`, e.g. `+08:00`")]
+    UtcOffset {
+        /// The offset as given.
+        given: String,
+    },
+
+    /// `export --out` names a file that exists, without `--force`.
+    #[error("`{}` exists; `--force` overwrites it", path.display())]
+    OutExists {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// `export --out` names one of the manifests `--unmanaged` reads:
+    /// export never edits a manifest in place.
+    #[error("`{}` is one of the manifests `--unmanaged` reads; export never edits a manifest in place", path.display())]
+    OutIsManifest {
+        /// The file.
+        path: PathBuf,
+    },
+
+    /// The exported manifests cannot be written.
+    #[error("cannot write the manifests to `{}`", path.display())]
+    ExportFile {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        #[source]
+        source: io::Error,
+    },
+
+    /// Read back, the exported manifests would not plan these tasks as
+    /// unchanged: a bug in aicall, so nothing is written.
+    #[error("the exported manifests would not plan {} as unchanged; nothing was written (please report this)", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
+    ExportRoundTrip {
+        /// The tasks.
+        names: Vec<String>,
+    },
 }
 
 impl From<ApiError> for Error {
@@ -142,7 +192,11 @@ impl Error {
             | Error::JsonNeedsAutoApprove
             | Error::EmulatorSecret { .. }
             | Error::EmptyAccessKeyId
-            | Error::Endpoint(_) => ExitStatus::Usage,
+            | Error::Endpoint(_)
+            | Error::NamePattern { .. }
+            | Error::UtcOffset { .. }
+            | Error::OutExists { .. }
+            | Error::OutIsManifest { .. } => ExitStatus::Usage,
             Error::Output(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
             Error::Output(_)
             | Error::Prompt(_)
@@ -153,7 +207,9 @@ impl Error {
             | Error::PlanFormat { .. }
             | Error::Emulator(_)
             | Error::Api(_)
-            | Error::Credentials(_) => ExitStatus::Failure,
+            | Error::Credentials(_)
+            | Error::ExportFile { .. }
+            | Error::ExportRoundTrip { .. } => ExitStatus::Failure,
         }
     }
 

@@ -13,8 +13,8 @@ use std::path::PathBuf;
 
 use crate::api::Endpoint;
 use crate::cli::{
-    ApplyArgs, ApplyFormat, ColorChoice, ConnectionArgs, DiagnosticFormat, PlanArgs, PlanFormat,
-    StepSummaryArgs, ValidateArgs,
+    ApplyArgs, ApplyFormat, ColorChoice, ConnectionArgs, DiagnosticFormat, ExportArgs, PlanArgs,
+    PlanFormat, StatusChoice, StepSummaryArgs, ValidateArgs,
 };
 use crate::env;
 use crate::error::Error;
@@ -289,6 +289,132 @@ impl Apply {
     }
 }
 
+/// `aicall export`.
+#[derive(Debug, Clone)]
+pub struct Export {
+    /// With `--unmanaged`, the manifests whose tasks are left out.
+    pub unmanaged: Option<Manifests>,
+    /// Which account tasks are exported.
+    pub selection: Selection,
+    /// Where the manifests go; stdout when `None`.
+    pub out: Option<PathBuf>,
+    /// Overwrite `out` if it exists.
+    pub force: bool,
+    /// Declare each task's status.
+    pub with_status: bool,
+    /// The offset scheduled starts are written in.
+    pub offset: jiff::tz::Offset,
+    /// Where the modeline points editors for the JSON Schema.
+    pub schema: String,
+    /// Where the API is.
+    pub connection: Connection,
+}
+
+impl Export {
+    /// Settles and checks the raw arguments: a bad pattern or offset is a
+    /// usage error before anything is read.
+    pub fn new(args: &ExportArgs) -> Result<Export, Error> {
+        Ok(Export {
+            unmanaged: args.unmanaged.then(|| Manifests {
+                paths: args.paths.clone(),
+            }),
+            selection: Selection::new(&args.names, &args.statuses)?,
+            out: args.out.clone(),
+            force: args.force,
+            with_status: args.with_status,
+            offset: utc_offset(&args.utc_offset)?,
+            schema: args.schema.clone(),
+            connection: Connection::new(&args.connection)?,
+        })
+    }
+}
+
+/// Which account tasks `export` writes: those whose name matches any
+/// pattern (all, without one) and whose status is any of those given (any,
+/// without one).
+#[derive(Debug, Clone)]
+pub struct Selection {
+    // globset, from ripgrep's author: one compiled set matches a name
+    // against every `--name` at once, with the usual `*`, `?`, `[...]` and
+    // `{a,b}`; a well-kept crate already in the lock file (through insta).
+    names: Option<globset::GlobSet>,
+    statuses: Vec<crate::plan::model::TaskStatus>,
+}
+
+impl Selection {
+    fn new(patterns: &[String], statuses: &[StatusChoice]) -> Result<Selection, Error> {
+        use crate::plan::model::TaskStatus;
+
+        let names = if patterns.is_empty() {
+            None
+        } else {
+            let mut set = globset::GlobSetBuilder::new();
+            for pattern in patterns {
+                // A task name is not a path: `*` matches `/` too, and the
+                // case is exact, as names are.
+                let glob = globset::GlobBuilder::new(pattern)
+                    .literal_separator(false)
+                    .backslash_escape(true)
+                    .build()
+                    .map_err(|source| Error::NamePattern {
+                        pattern: pattern.clone(),
+                        source,
+                    })?;
+                set.add(glob);
+            }
+            Some(set.build().map_err(|source| Error::NamePattern {
+                pattern: patterns.join(" "),
+                source,
+            })?)
+        };
+        Ok(Selection {
+            names,
+            statuses: statuses
+                .iter()
+                .map(|s| match s {
+                    StatusChoice::Init => TaskStatus::Init,
+                    StatusChoice::Running => TaskStatus::Running,
+                    StatusChoice::Stopped => TaskStatus::Stopped,
+                    StatusChoice::Failed => TaskStatus::Failed,
+                })
+                .collect(),
+        })
+    }
+
+    /// Whether a task named `name` in `status` is exported.
+    pub fn keeps(&self, name: &str, status: Option<crate::plan::model::TaskStatus>) -> bool {
+        self.names.as_ref().is_none_or(|set| set.is_match(name))
+            && (self.statuses.is_empty() || status.is_some_and(|s| self.statuses.contains(&s)))
+    }
+}
+
+/// `Z` or `±HH:MM` (RFC 3339's offsets), as a UTC offset.
+fn utc_offset(text: &str) -> Result<jiff::tz::Offset, Error> {
+    let invalid = || Error::UtcOffset {
+        given: text.to_owned(),
+    };
+    if text.eq_ignore_ascii_case("z") {
+        return Ok(jiff::tz::Offset::UTC);
+    }
+    let (sign, rest) = match text.as_bytes().first() {
+        Some(b'+') => (1, &text[1..]),
+        Some(b'-') => (-1, &text[1..]),
+        _ => return Err(invalid()),
+    };
+    let (hours, minutes) = rest.split_once(':').ok_or_else(invalid)?;
+    let two_digits = |part: &str| {
+        (part.len() == 2 && part.bytes().all(|b| b.is_ascii_digit()))
+            .then(|| part.parse::<i32>().ok())
+            .flatten()
+    };
+    match (two_digits(hours), two_digits(minutes)) {
+        (Some(h), Some(m)) if h <= 23 && m <= 59 => {
+            jiff::tz::Offset::from_seconds(sign * (h * 3600 + m * 60)).map_err(|_| invalid())
+        }
+        _ => Err(invalid()),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -350,5 +476,56 @@ mod tests {
             ["."],
             "the default is recorded as the current directory"
         );
+    }
+
+    fn export(args: &[&str]) -> Result<Export, Error> {
+        let cli = crate::cli::Cli::try_parse_from(["aicall", "export"].iter().chain(args))
+            .expect("parses");
+        match cli.command {
+            crate::cli::Command::Export(args) => Export::new(&args),
+            _ => unreachable!("parsed `export`"),
+        }
+    }
+
+    #[test]
+    fn export_settles_offsets_patterns_and_statuses() {
+        use crate::plan::model::TaskStatus;
+
+        let offset = |text: &str| utc_offset(text).map(|o| o.seconds()).ok();
+        assert_eq!(offset("Z"), Some(0));
+        assert_eq!(offset("+08:00"), Some(28_800));
+        assert_eq!(offset("-05:30"), Some(-19_800));
+        for bad in [
+            "8", "+8:00", "+08", "08:00", "+24:00", "+08:60", "UTC+8", "",
+        ] {
+            assert_eq!(offset(bad), None, "{bad}");
+        }
+        assert!(matches!(
+            export(&["--utc-offset", "+8"]),
+            Err(Error::UtcOffset { .. })
+        ));
+        assert!(matches!(
+            export(&["--name", "a[b"]),
+            Err(Error::NamePattern { .. })
+        ));
+        let s = export(&[
+            "--name",
+            "renewal-*",
+            "--name",
+            "*/2035",
+            "--status",
+            "STOPPED",
+        ])
+        .expect("settles");
+        assert!(s.unmanaged.is_none());
+        assert!(s.selection.keeps("renewal-a", Some(TaskStatus::Stopped)));
+        assert!(s.selection.keeps("q1/2035", Some(TaskStatus::Stopped)));
+        assert!(!s.selection.keeps("Renewal-a", Some(TaskStatus::Stopped)));
+        assert!(!s.selection.keeps("renewal-a", Some(TaskStatus::Running)));
+        assert!(!s.selection.keeps("renewal-a", None));
+        let all = export(&[]).expect("settles");
+        assert!(all.selection.keeps("anything", None));
+        let adopt = export(&["--unmanaged"]).expect("settles");
+        assert_eq!(adopt.unmanaged.map(|m| m.paths), Some(vec![]));
     }
 }

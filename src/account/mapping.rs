@@ -23,9 +23,11 @@ use std::str::FromStr;
 
 use crate::api::{
     CallWindow, CreateTask, StartType, TaskDetail, TaskId, TaskSettings, TaskStatus as WireStatus,
-    UpdateTask,
+    TaskSummary, UpdateTask,
 };
+use crate::manifest::field::Field;
 use crate::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
+use crate::plan::adopt::AccountTask;
 use crate::plan::model::{ObservedTask, Retry, ScheduledStart, Start, TaskConfig, TaskStatus};
 
 /// The CreateAiCallTask request for a desired task.
@@ -161,6 +163,74 @@ pub fn observed_config(detail: &TaskDetail) -> TaskConfig {
         },
         retry,
     }
+}
+
+/// An account task as `aicall export` reads it: what a plan observes, the
+/// fields the detail reports in a form aicall does not understand, and the
+/// settings no manifest field expresses.
+pub fn account_task(summary: &TaskSummary, detail: &TaskDetail) -> AccountTask {
+    let observed = observed_task(
+        &summary.task_id,
+        summary.task_name.as_deref().unwrap_or_default(),
+        summary.status,
+        detail,
+    );
+    let config = &observed.config;
+    let mut unreadable = Vec::new();
+    if matches!(detail.start_type, Some(StartType::Other(_))) {
+        unreadable.push(Field::Start);
+    }
+    if !detail.call_days.is_empty() && config.call_days.is_none() {
+        unreadable.push(Field::CallDays);
+    }
+    if !detail.call_times.is_empty() && config.call_windows.is_none() {
+        unreadable.push(Field::CallWindows);
+    }
+    if detail.retry_enable == Some(true) && config.retry.is_none() {
+        unreadable.push(Field::Retry);
+    }
+    AccountTask {
+        unreadable,
+        unexpressed: unexpressed(detail),
+        observed,
+    }
+}
+
+/// The settings of a detail that no manifest field expresses, and that an
+/// update therefore does not send (§3.2: CallableTime, CallExpire*,
+/// PhoneType, LinePhoneNum, LineEncoding). `0` for the expiry type and the
+/// phone type is the service's own default (never expires, an Alibaba
+/// Cloud number), not worth a word.
+fn unexpressed(detail: &TaskDetail) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    let mut push = |name: &str, value: String| out.push((name.to_owned(), value));
+    if !detail.callable_times.is_empty() {
+        let windows: Vec<String> = detail
+            .callable_times
+            .iter()
+            .map(|w| format!("{}-{}", w.start, w.end))
+            .collect();
+        push("CallableTime", windows.join(" "));
+    }
+    if let Some(kind) = detail.call_expire_type.filter(|&k| k != 0) {
+        push("CallExpireType", kind.to_string());
+    }
+    if let Some(minutes) = detail.call_expire_minutes {
+        push("CallExpireMinutes", minutes.to_string());
+    }
+    if let Some(date) = &detail.call_expire_date {
+        push("CallExpireDate", date.clone());
+    }
+    if let Some(kind) = detail.phone_type.filter(|&k| k != 0) {
+        push("PhoneType", kind.to_string());
+    }
+    if let Some(number) = &detail.line_phone_num {
+        push("LinePhoneNum", number.clone());
+    }
+    if let Some(encoding) = &detail.line_encoding {
+        push("LineEncoding", encoding.clone());
+    }
+    out
 }
 
 /// The words as values, sorted into canonical order without repeats; `None`
@@ -323,5 +393,48 @@ mod tests {
                 retry: None,
             }
         );
+    }
+
+    #[test]
+    fn an_account_task_names_what_it_cannot_read_or_express() {
+        let summary: TaskSummary =
+            serde_json::from_str(r#"{"TaskId":"118700000000000001","TaskName":"t","Status":3}"#)
+                .expect("a summary");
+        let detail = TaskDetail {
+            start_type: Some(StartType::Other("LATER".to_owned())),
+            call_days: vec!["FUNDAY".to_owned()],
+            call_times: vec![CallWindow::new("9h", "12:00")],
+            callable_times: vec![CallWindow::new("08:00:00", "20:00:00")],
+            retry_enable: Some(true),
+            retry_reasons: vec!["BORED".to_owned()],
+            call_expire_type: Some(1),
+            call_expire_minutes: Some(30),
+            phone_type: Some(0),
+            line_encoding: Some("utf-8".to_owned()),
+            ..TaskDetail::default()
+        };
+        let task = account_task(&summary, &detail);
+        assert_eq!(task.observed.status, Some(TaskStatus::Failed));
+        assert_eq!(
+            task.unreadable,
+            [
+                Field::Start,
+                Field::CallDays,
+                Field::CallWindows,
+                Field::Retry
+            ]
+        );
+        let names: Vec<&str> = task.unexpressed.iter().map(|(n, _)| n.as_str()).collect();
+        assert_eq!(
+            names,
+            [
+                "CallableTime",
+                "CallExpireType",
+                "CallExpireMinutes",
+                "LineEncoding"
+            ]
+        );
+        let plain = account_task(&summary, &TaskDetail::default());
+        assert!(plain.unreadable.is_empty() && plain.unexpressed.is_empty());
     }
 }

@@ -1,6 +1,7 @@
 //! The account: the only place where the API meets the plan.
 //!
-//! [`read`] finds out which manifest tasks exist and how they are set up,
+//! [`read`] finds out which manifest tasks exist and how they are set up
+//! ([`read_every`]: every task, for `aicall export`),
 //! [`mapping`] translates between wire types and plan values in both
 //! directions, and [`writer`] is what the executor drives to change the
 //! account. `api` below knows only the wire; `plan` above knows only its
@@ -12,5 +13,5 @@ pub mod read;
 pub mod writer;
 
 pub use jobs::jobs;
-pub use read::{AccountState, ReadOptions, read};
+pub use read::{AccountState, ReadOptions, read, read_every};
 pub use writer::AccountWriter;

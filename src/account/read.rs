@@ -17,9 +17,10 @@ use futures_util::StreamExt as _;
 use futures_util::stream;
 
 use crate::api::{ApiError, Client, PageQuery, TaskSummary};
-use crate::plan::model::{ObservedTask, UnmanagedTask};
+use crate::plan::adopt::AccountTask;
+use crate::plan::model::{ObservedTask, TaskStatus, UnmanagedTask};
 
-use super::mapping::{observed_task, status};
+use super::mapping::{account_task, observed_task, status};
 
 /// How to read the account.
 #[derive(Debug, Clone, Copy)]
@@ -122,4 +123,37 @@ pub async fn read(
         unmanaged_count,
         unmanaged,
     })
+}
+
+/// Every account task `select` keeps, told by its name and status from the
+/// listing, with its detail: what `aicall export` writes. Every page is
+/// listed (the first, then the rest `parallelism` at a time), then the kept
+/// tasks' details are read `parallelism` at a time, so an export costs
+/// `⌈T/PageSize⌉ + K` requests for K tasks kept of T.
+pub async fn read_every(
+    client: &Client,
+    select: &(dyn Fn(&str, Option<TaskStatus>) -> bool + Sync),
+    options: ReadOptions,
+) -> Result<Vec<AccountTask>, ApiError> {
+    let parallelism = options.parallelism.max(1);
+    let all = client
+        .list_all_tasks(options.page_size.max(1), parallelism)
+        .await?;
+    let kept = all.into_iter().filter(|task| {
+        select(
+            task.task_name.as_deref().unwrap_or_default(),
+            task.status.map(status),
+        )
+    });
+    let details: Vec<Result<AccountTask, ApiError>> = stream::iter(kept)
+        .map(|task| async move {
+            let detail = client.task_detail(&task.task_id).await?;
+            Ok(account_task(&task, &detail))
+        })
+        .buffer_unordered(parallelism)
+        .collect()
+        .await;
+    let mut tasks = details.into_iter().collect::<Result<Vec<_>, _>>()?;
+    tasks.sort_by(|a, b| a.observed.task_id.cmp(&b.observed.task_id));
+    Ok(tasks)
 }

@@ -16,6 +16,7 @@ pub mod apply;
 mod apply_report;
 pub mod completions;
 pub mod emulator;
+pub mod export;
 mod interrupt;
 pub mod plan;
 pub mod schema;
@@ -39,6 +40,9 @@ pub fn run(cli: Cli) -> ExitStatus {
         Command::Validate(args) => validate::run(&settings::Validate::new(&args), &output),
         Command::Plan(args) => settings::Plan::new(&args).and_then(|s| plan::run(&s, &output)),
         Command::Apply(args) => settings::Apply::new(&args).and_then(|s| apply::run(&s, &output)),
+        Command::Export(args) => {
+            settings::Export::new(&args).and_then(|s| export::run(&s, &output))
+        }
         Command::Emulator(args) => emulator::run(&args, &output),
         Command::Schema(args) => schema::run(&args, &output),
         Command::Completions(args) => completions::run(&args),

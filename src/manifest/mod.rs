@@ -6,7 +6,8 @@
 //! values, [`validate`] applies every rule and yields [`model::TaskSpec`]s.
 //! Every stage reports problems as [`crate::diag::Diagnostic`]s and goes
 //! on, so one run shows every mistake. Nothing here prints or touches the
-//! network; plan and apply consume [`Loaded::tasks`].
+//! network; plan and apply consume [`Loaded::tasks`]. The other way round,
+//! [`write`] turns tasks into manifest text (`aicall export`).
 
 pub mod field;
 pub mod interpolate;
@@ -14,6 +15,7 @@ pub mod load;
 pub mod model;
 pub mod schema;
 pub mod validate;
+pub mod write;
 pub mod yaml;
 
 pub use load::{Loaded, ManifestError, load, load_texts};

@@ -5,6 +5,7 @@
 //! by exact name. Rendering lives in [`crate::render`]; executing in
 //! [`crate::apply`].
 
+pub mod adopt;
 pub mod build;
 pub mod check;
 pub mod decide;

@@ -10,6 +10,7 @@ pub mod diagnostics;
 pub mod diff;
 pub mod entry;
 pub mod error;
+pub mod export;
 pub mod github;
 pub mod json;
 pub mod markdown;

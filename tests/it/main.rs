@@ -19,6 +19,8 @@ mod common;
 mod converge;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
+/// `aicall export`: adopted accounts round-trip through validate and plan.
+mod export;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
 /// Regression tests named after the issue they pin.
