@@ -58,6 +58,22 @@ pub fn update_request(
     }
 }
 
+/// Copies into an update the settings the manifest language does not
+/// express (call expiry, the line, the callable windows), as `detail`
+/// reports them now. UpdateAiCallTask is a full replacement (§3.2, §7):
+/// what it does not carry is cleared, so leaving them out would wipe a
+/// task's settings that nobody asked to change.
+pub fn keep_unexpressed(update: &mut UpdateTask, detail: &TaskDetail) {
+    let settings = &mut update.settings;
+    settings.call_expire_type = detail.call_expire_type;
+    settings.call_expire_minutes = detail.call_expire_minutes;
+    settings.call_expire_date = detail.call_expire_date.clone();
+    settings.phone_type = detail.phone_type;
+    settings.line_phone_num = detail.line_phone_num.clone();
+    settings.line_encoding = detail.line_encoding.clone();
+    settings.callable_times = detail.callable_times.clone();
+}
+
 fn settings(name: &str, config: &TaskConfig) -> TaskSettings {
     let (start_type, task_start_time) = match &config.start {
         Some(Start::Scheduled(start)) => (StartType::Schedule, Some(start.at_ms)),
@@ -323,6 +339,26 @@ mod tests {
                 .task_cps,
             Some(5)
         );
+    }
+
+    #[test]
+    fn an_update_keeps_the_settings_no_manifest_field_expresses() {
+        let id = TaskId::new("118700000000000001").expect("an ID");
+        let mut update = update_request(&id, "a", &config(), &config());
+        let detail = TaskDetail {
+            call_expire_type: Some(1),
+            call_expire_minutes: Some(90),
+            line_phone_num: Some("02100000000".to_owned()),
+            phone_type: Some(1),
+            callable_times: vec![CallWindow::new("08:00:00", "20:00:00")],
+            ..TaskDetail::default()
+        };
+        keep_unexpressed(&mut update, &detail);
+        let s = &update.settings;
+        assert_eq!((s.call_expire_type, s.call_expire_minutes), (Some(1), Some(90)));
+        assert_eq!(s.line_phone_num.as_deref(), Some("02100000000"));
+        assert_eq!(s.phone_type, Some(1));
+        assert_eq!(s.callable_times, [CallWindow::new("08:00:00", "20:00:00")]);
     }
 
     #[test]

@@ -5,7 +5,7 @@ use crate::api::{ApiError, Client, CreateTask, TaskId, UpdateTask};
 use crate::apply::{Attempt, StepError, WriteError, Writer};
 use crate::plan::model::ObservedTask;
 
-use super::mapping::observed_task;
+use super::mapping::{keep_unexpressed, observed_task};
 
 /// The business error code of a create (or a rename) refused because the
 /// name is taken (`aiccs-api.md` §7).
@@ -80,8 +80,17 @@ impl Writer for AccountWriter {
     }
 
     async fn update(&self, _task_id: &str, request: &UpdateTask) -> Result<(), WriteError> {
+        // What the manifest cannot express is sent as the account holds it
+        // right now, so the full replacement leaves it as it is.
+        let detail = self
+            .client
+            .task_detail(&request.task_id)
+            .await
+            .map_err(|err| WriteError::Failed(err.into()))?;
+        let mut request = request.clone();
+        keep_unexpressed(&mut request, &detail);
         self.client
-            .update_task(request)
+            .update_task(&request)
             .await
             .map_err(Self::classify)
     }

@@ -92,6 +92,9 @@ fn push_settings(params: &mut Params, settings: &TaskSettings) {
     params.push_opt("PhoneType", settings.phone_type);
     params.push_opt("LinePhoneNum", settings.line_phone_num.as_deref());
     params.push_opt("LineEncoding", settings.line_encoding.as_deref());
+    if !settings.callable_times.is_empty() {
+        params.push("CallableTime", call_time_json(&settings.callable_times));
+    }
 }
 
 /// Parameters of QueryAiCallTaskPage (§3.3). `Status` goes as a string.

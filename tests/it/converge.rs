@@ -616,3 +616,28 @@ async fn kill_9_in_the_middle_of_a_restart_then_a_rerun_converges() {
     assert_account(&cloud.tasks(), &[account("live", false)], &[]);
     cloud.assert_no_parameter_refused();
 }
+
+/// UpdateAiCallTask is a full replacement: the settings no manifest field
+/// expresses (call expiry, the line, callable windows) are sent as the
+/// account holds them, so an update never wipes them.
+#[tokio::test(flavor = "multi_thread")]
+async fn an_update_keeps_what_the_manifest_does_not_express() {
+    let cloud = Cloud::start().await;
+    let mut task = differing(account("kept", true));
+    task.config.call_expire_type = Some(1);
+    task.config.call_expire_minutes = Some(90);
+    task.config.phone_type = Some(1);
+    task.config.line_phone_num = Some("02100000000".to_owned());
+    task.config.line_encoding = Some("utf-8".to_owned());
+    task.config.callable_times = Some(vec![crate::common::cloud::window("08:00:00", "20:00:00")]);
+    seed(&cloud, vec![task.clone()]).await;
+    let ws = workspace(&manifest(&format!(
+        "  - name: kept\n    start: {{ at: \"{LATER}\" }}\n"
+    )));
+    let output = cloud.run(apply(&ws, &[])).await;
+    output.assert_code(0);
+    let mut expected = task;
+    expected.config.task_cps = Some(50);
+    assert_account(&cloud.tasks(), &[expected], &[]);
+    cloud.assert_no_parameter_refused();
+}

@@ -46,6 +46,9 @@ pub struct TaskSettings {
     pub line_phone_num: Option<String>,
     /// `LineEncoding`.
     pub line_encoding: Option<String>,
+    /// `CallableTime` (SDK 5.4.3 only, undocumented): the instance's callable
+    /// windows, in `CallTime`'s format; sent only when not empty.
+    pub callable_times: Vec<CallWindow>,
 }
 
 impl TaskSettings {
@@ -75,6 +78,7 @@ impl TaskSettings {
             phone_type: None,
             line_phone_num: None,
             line_encoding: None,
+            callable_times: Vec::new(),
         }
     }
 }
