@@ -55,7 +55,7 @@ pub enum Gap {
     /// Redial is on with no reasons; `retry.reasons` must list one.
     RetryWithoutReasons,
     /// Settings the account holds that no manifest field expresses; an
-    /// update by aicall does not send them.
+    /// update by aicall sends them as the account holds them, so they stay.
     Unexpressed {
         /// API parameter and value, for each.
         settings: Vec<(String, String)>,
@@ -121,9 +121,10 @@ impl fmt::Display for Gap {
                     .collect();
                 write!(
                     f,
-                    "the account also sets {}, which no manifest field expresses; an update by aicall does not send {}",
+                    "the account also sets {}, which no manifest field expresses; an update by aicall keeps {} as {}",
                     list.join(", "),
-                    if settings.len() == 1 { "it" } else { "them" }
+                    if settings.len() == 1 { "it" } else { "them" },
+                    if settings.len() == 1 { "it is" } else { "they are" }
                 )
             }
             Gap::ConcurrencyUnmanaged { value } => write!(
