@@ -4,6 +4,7 @@
 use std::fmt;
 
 use crate::diag::{DatetimeFlaw, InterpolationFlaw, NameFlaw, Problem, Scope, join_or};
+use crate::instant::{self, Instant};
 use crate::manifest::field::Field;
 use crate::manifest::model::TimeOfDayError;
 
@@ -173,7 +174,19 @@ impl fmt::Display for Reason {
         match self.0 {
             DatetimeFlaw::Format => f.write_str("is not an RFC 3339 date-time"),
             DatetimeFlaw::Precision => f.write_str("is more precise than the API's milliseconds"),
-            DatetimeFlaw::BeforeEpoch => f.write_str("is not after 1970"),
+            DatetimeFlaw::BeforeEpoch => write!(
+                f,
+                "is before `{}`, where the API's milliseconds start",
+                edge(instant::FIRST_MS)
+            ),
+            DatetimeFlaw::AfterLast => write!(
+                f,
+                "is after `{}`, the last instant the API accepts",
+                edge(instant::LAST_MS)
+            ),
+            DatetimeFlaw::LeapSecond => {
+                f.write_str("has `60` seconds: a leap second cannot be scheduled")
+            }
             DatetimeFlaw::NoSuchMonth { month } => {
                 write!(f, "has month `{month:02}`: months run from 01 to 12")
             }
@@ -189,4 +202,10 @@ impl fmt::Display for Reason {
             }
         }
     }
+}
+
+/// An edge of the API's range, in UTC.
+fn edge(ms: i64) -> String {
+    Instant::from_millisecond(ms, jiff::tz::Offset::UTC)
+        .map_or_else(|| ms.to_string(), |at| at.to_string())
 }

@@ -89,8 +89,13 @@ pub enum DatetimeFlaw {
     Format,
     /// Finer than the API's milliseconds.
     Precision,
-    /// Not after the Unix epoch (the API counts milliseconds since it).
+    /// Before the Unix epoch (the API counts milliseconds since it).
     BeforeEpoch,
+    /// After `9999-12-31T23:59:59.999Z`, the last instant the API accepts.
+    AfterLast,
+    /// `60` seconds: a leap second, which the API's milliseconds do not
+    /// count (and jiff would silently read as `59`).
+    LeapSecond,
     /// A month other than 01 to 12.
     NoSuchMonth {
         /// The month as written.
@@ -431,6 +436,17 @@ impl Problem {
                 flaw: DatetimeFlaw::NoSuchMonth { .. } | DatetimeFlaw::NoSuchDay { .. },
                 ..
             } => return None,
+            // The format is right and the message names the limit.
+            Problem::Datetime {
+                flaw: DatetimeFlaw::BeforeEpoch | DatetimeFlaw::AfterLast,
+                ..
+            } => return None,
+            Problem::Datetime {
+                flaw: DatetimeFlaw::LeapSecond,
+                ..
+            } => "the API counts milliseconds without leap seconds: write `59` seconds, or the \
+                  next minute"
+                .to_owned(),
             Problem::Datetime { .. } => {
                 "write an RFC 3339 date-time with an offset, e.g. `2030-01-07T09:00:00+08:00`"
                     .to_owned()

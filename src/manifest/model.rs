@@ -44,8 +44,9 @@ pub enum Start {
 /// A scheduled start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scheduled {
-    /// The instant.
-    pub at: jiff::Timestamp,
+    /// The instant, in the offset it was written in; within the API's
+    /// range ([`crate::instant::in_api_range`]).
+    pub at: crate::instant::Instant,
     /// The date-time as written (after interpolation), for messages.
     pub written: String,
 }

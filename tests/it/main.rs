@@ -14,6 +14,10 @@ mod client;
 mod common;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
+/// Issue 7's inputs that hung or wedged a run, or were read wrongly: files
+/// that are not regular, broken links, long names and values, date edges,
+/// leap seconds, look-alike names.
+mod inputs;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
 /// Regression tests named after the issue they pin.

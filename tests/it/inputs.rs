@@ -1,0 +1,153 @@
+//! Issue 7, "no input hangs or wedges a run": inputs that hung aicall,
+//! refused a whole directory, never converged, or were read wrongly. Each
+//! test failed before its fix; each runs the real binary.
+//!
+//! Files that are not regular files and broken links (discovery), names
+//! too long for a request (offline, and never "outcome unknown"), long
+//! values shortened in output, the edges of the API's date range, leap
+//! seconds, and names that look alike but differ as written.
+
+use crate::aicall_snapshot;
+use crate::common::cloud::{Cloud, assert_contains};
+use crate::common::harness::{Test, unindent};
+
+const VALID: &str = r#"
+    version: 1
+    defaults:
+      agentId: "118012345678901234"
+      virtualNumber: "0327121220001"
+      callDays: [MONDAY]
+      callWindows: [{ start: "09:00", end: "12:00" }]
+      start: immediate
+    tasks:
+      - name: NAME
+"#;
+
+/// A valid manifest with one task named `name` (written as given: quote
+/// it in the argument when it needs quotes).
+fn manifest(name: &str) -> String {
+    unindent(VALID).replace("NAME", name)
+}
+
+/// A manifest whose only task starts at `at`.
+fn starting_at(at: &str) -> String {
+    manifest("scheduled").replace("start: immediate", &format!("start: {{ at: \"{at}\" }}"))
+}
+
+// ---------------------------------------------------------------------------
+// Dates
+
+/// Issue 7: the API counts TaskStartTime up to 253402300799999 ms
+/// (`9999-12-31T23:59:59.999Z`); the last second and millisecond were
+/// refused as "not an RFC 3339 date-time", and the same instant written
+/// in `+01:00` was told it has no offset. The whole range is valid, its
+/// edges render, and a plan carrying them is applied as planned.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_7_the_whole_range_of_the_api_is_valid() {
+    for at in [
+        "9999-12-31T23:59:59Z",
+        "9999-12-31T23:59:59.999Z",
+        "9999-12-31T23:59:59+01:00",
+        "9999-12-31T23:59:59.999+00:00",
+        "1970-01-01T00:00:00Z",
+        "1970-01-01T08:00:00+08:00",
+    ] {
+        let output = Test::new()
+            .write("tasks.yaml", starting_at(at))
+            .args(["validate", "tasks.yaml"])
+            .run();
+        assert_eq!(output.code, 0, "{at}\n{}", output.snapshot());
+    }
+    for (at, reason) in [
+        (
+            "9999-12-31T23:59:59.999-00:01",
+            "is after `9999-12-31T23:59:59.999Z`, the last instant the API accepts",
+        ),
+        (
+            "1970-01-01T00:59:59.999+01:00",
+            "is before `1970-01-01T00:00:00Z`, where the API's milliseconds start",
+        ),
+    ] {
+        let output = Test::new()
+            .write("tasks.yaml", starting_at(at))
+            .args(["validate", "tasks.yaml"])
+            .run();
+        output.assert_code(1);
+        assert_contains(&output.stderr, &format!("`{at}` {reason}"));
+    }
+
+    let cloud = Cloud::start().await;
+    let ws = Test::new().write("tasks.yaml", starting_at("9999-12-31T23:59:59.999Z"));
+    let plan = cloud
+        .run(
+            Test::new()
+                .current_dir(ws.path())
+                .args(["plan", "--out", "plan.json", "tasks.yaml"]),
+        )
+        .await;
+    plan.assert_code(0);
+    assert_contains(
+        &plan.stdout,
+        "start                 9999-12-31T23:59:59.999Z",
+    );
+    let saved: serde_json::Value =
+        serde_json::from_str(&std::fs::read_to_string(ws.path().join("plan.json")).unwrap())
+            .unwrap();
+    let start = &saved["plan"]["tasks"][0]["desired"]["start"];
+    assert_eq!(start["at"], "9999-12-31T23:59:59.999Z", "{start}");
+    assert_eq!(start["atMs"], 253_402_300_799_999_i64, "{start}");
+
+    let apply = cloud
+        .run(Test::new().current_dir(ws.path()).args([
+            "apply",
+            "--auto-approve",
+            "--plan",
+            "plan.json",
+        ]))
+        .await;
+    apply.assert_code(0);
+    let tasks = cloud.tasks();
+    assert_eq!(tasks[0].config.task_start_time, Some(253_402_300_799_999));
+
+    // Read back from the account, the edge is unchanged, not drift.
+    let again = cloud
+        .run(
+            Test::new()
+                .current_dir(ws.path())
+                .args(["plan", "--detailed-exitcode", "tasks.yaml"]),
+        )
+        .await;
+    again.assert_code(0);
+}
+
+/// Issue 7: `23:59:60Z` and `12:00:60Z` were accepted and silently sent
+/// as `:59`. A leap second is refused, saying so.
+#[test]
+fn issue_7_a_leap_second_is_refused() {
+    let text = starting_at("2030-06-30T23:59:60Z")
+        + "  - name: noon\n    start: { at: \"2030-01-07T12:00:60+08:00\" }\n";
+    let output = Test::new()
+        .write("tasks.yaml", text)
+        .args(["validate", "tasks.yaml"])
+        .run();
+    aicall_snapshot!(output, @r#"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error[datetime]: `start.at` is not a usable date-time: `2030-06-30T23:59:60Z` has `60` seconds: a leap second cannot be scheduled
+     --> tasks.yaml:7:16
+      |
+    7 |   start: { at: "2030-06-30T23:59:60Z" }
+      |                ^^^^^^^^^^^^^^^^^^^^^^
+      = help: the API counts milliseconds without leap seconds: write `59` seconds, or the next minute
+
+    error[datetime]: `start.at` is not a usable date-time: `2030-01-07T12:00:60+08:00` has `60` seconds: a leap second cannot be scheduled
+      --> tasks.yaml:11:18
+       |
+    11 |     start: { at: "2030-01-07T12:00:60+08:00" }
+       |                  ^^^^^^^^^^^^^^^^^^^^^^^^^^^
+       = help: the API counts milliseconds without leap seconds: write `59` seconds, or the next minute
+
+    error: 2 problems in 1 file
+    "#);
+}
