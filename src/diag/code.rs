@@ -88,6 +88,14 @@ codes! {
         "not valid YAML (the document is skipped, later ones are read)";
     /// The file cannot be read.
     Read = "read", Validate, [Error], "the file cannot be read";
+    /// A path that is not a regular file, never opened (issue 7: a FIFO
+    /// hung every command).
+    NotAFile = "not-a-file", Validate, [Error],
+        "a FIFO, socket or device where a manifest was expected (never opened)";
+    /// A symbolic link that cannot be followed.
+    BrokenLink = "broken-link", Validate, [Error, Warning],
+        "a symbolic link that leads nowhere or in a loop (error), or back to a directory \
+         being read (warning)";
     /// The file is not UTF-8.
     Encoding = "encoding", Validate, [Error],
         "the file is not UTF-8 (points at the first bad byte)";
@@ -175,7 +183,7 @@ codes! {
 }
 
 impl Code {
-    /// The usual severity; only `invalid-name` has another.
+    /// The usual severity; `invalid-name` and `broken-link` have another.
     pub fn severity(self) -> Severity {
         self.severities()
             .first()

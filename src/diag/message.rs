@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use crate::diag::{DatetimeFlaw, InterpolationFlaw, NameFlaw, Problem, Scope, join_or};
+use crate::diag::{
+    DatetimeFlaw, FileKind, InterpolationFlaw, LinkFlaw, NameFlaw, Problem, Scope, join_or,
+};
 use crate::instant::{self, Instant};
 use crate::manifest::field::Field;
 use crate::manifest::model::TimeOfDayError;
@@ -14,6 +16,30 @@ impl fmt::Display for Problem {
             Problem::Syntax { message } => write!(f, "invalid YAML: {message}"),
             Problem::TabIndentation => f.write_str("invalid YAML: a tab in the indentation"),
             Problem::Read { message } => write!(f, "cannot read the file: {message}"),
+            Problem::NotAFile { kind } => write!(
+                f,
+                "the path is {}, not a regular file: skipped",
+                match kind {
+                    FileKind::Fifo => "a FIFO (named pipe)",
+                    FileKind::Socket => "a socket",
+                    FileKind::Device => "a device",
+                    FileKind::Other => "neither a file nor a directory",
+                }
+            ),
+            Problem::BrokenLink { flaw } => match flaw {
+                LinkFlaw::Dangling { target } => write!(
+                    f,
+                    "the path is a symbolic link to `{target}`, which does not exist: skipped"
+                ),
+                LinkFlaw::Loop => {
+                    f.write_str("the path is a symbolic link that leads back to itself: skipped")
+                }
+                LinkFlaw::Ancestor { target } => write!(
+                    f,
+                    "the path is a symbolic link to `{target}`, a directory that contains it: \
+                     skipped"
+                ),
+            },
             Problem::Encoding => f.write_str("the file is not valid UTF-8"),
             Problem::TooLarge { size, limit } => write!(
                 f,

@@ -23,6 +23,8 @@ pub mod words;
 
 pub use code::{Code, Stage};
 pub use diagnostic::{Diagnostic, Related, Severity};
-pub use problem::{DatetimeFlaw, Expected, InterpolationFlaw, NameFlaw, Problem, Scope};
+pub use problem::{
+    DatetimeFlaw, Expected, FileKind, InterpolationFlaw, LinkFlaw, NameFlaw, Problem, Scope,
+};
 pub use source::{FileId, SourceFile, Sources, Span};
 pub use words::{count, join_or, plural, suggest};

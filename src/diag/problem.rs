@@ -68,6 +68,37 @@ pub enum NameFlaw {
     Padded,
 }
 
+/// What a path is when it is not a regular file (nor a directory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A FIFO (named pipe): opening it waits for a writer.
+    Fifo,
+    /// A Unix domain socket.
+    Socket,
+    /// A block or character device.
+    Device,
+    /// Something else that is not a regular file.
+    Other,
+}
+
+/// Why a symbolic link cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkFlaw {
+    /// What it points to does not exist.
+    Dangling {
+        /// The link's target, as stored in the link.
+        target: String,
+    },
+    /// It leads back to itself, directly or through other links.
+    Loop,
+    /// It points to a directory that contains it (a warning: that
+    /// directory's files are read already).
+    Ancestor {
+        /// The link's target, as stored in the link.
+        target: String,
+    },
+}
+
 /// Why an `${...}` could not be expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InterpolationFlaw {
@@ -126,6 +157,16 @@ pub enum Problem {
     Read {
         /// The operating system's description.
         message: String,
+    },
+    /// A path that is not a regular file: never opened.
+    NotAFile {
+        /// What it is.
+        kind: FileKind,
+    },
+    /// A symbolic link that cannot be followed.
+    BrokenLink {
+        /// Why.
+        flaw: LinkFlaw,
     },
     /// The file is not UTF-8.
     Encoding,
@@ -327,6 +368,8 @@ impl Problem {
         match self {
             Problem::Syntax { .. } | Problem::TabIndentation => Code::Syntax,
             Problem::Read { .. } => Code::Read,
+            Problem::NotAFile { .. } => Code::NotAFile,
+            Problem::BrokenLink { .. } => Code::BrokenLink,
             Problem::Encoding => Code::Encoding,
             Problem::TooLarge { .. } => Code::TooLarge,
             Problem::AliasLimit { .. } => Code::AliasLimit,
@@ -360,12 +403,17 @@ impl Problem {
     }
 
     /// The code's usual severity; a padded name is only a warning, since
-    /// the API keeps the spaces and the task is valid as written.
+    /// the API keeps the spaces and the task is valid as written, and so
+    /// is a link back to a directory being read, whose files are read
+    /// anyway.
     pub fn severity(&self) -> Severity {
         match self {
             Problem::InvalidName {
                 flaw: NameFlaw::Padded,
                 ..
+            }
+            | Problem::BrokenLink {
+                flaw: LinkFlaw::Ancestor { .. },
             } => Severity::Warning,
             _ => self.code().severity(),
         }
@@ -497,6 +545,20 @@ impl Problem {
                 "a task created with more than 120 could never be updated later".to_owned()
             }
             Problem::TabIndentation => "YAML forbids tabs for indentation: use spaces".to_owned(),
+            Problem::NotAFile {
+                kind: FileKind::Fifo,
+            } => "manifests are read from regular files; to read from a pipe, give `-` and \
+                  redirect the pipe to standard input"
+                .to_owned(),
+            Problem::NotAFile { .. } => "manifests are read from regular files: move it out of \
+                                         the manifest directory, or rename it"
+                .to_owned(),
+            Problem::BrokenLink { flaw } => match flaw {
+                LinkFlaw::Dangling { .. } => "remove the link, or restore what it points to",
+                LinkFlaw::Loop => "remove the link, or point it at a file",
+                LinkFlaw::Ancestor { .. } => "remove the link: what it points to is read already",
+            }
+            .to_owned(),
             Problem::AliasLimit { .. } | Problem::TooDeep { .. } => {
                 "manifests this large are not supported; split the file".to_owned()
             }
@@ -524,6 +586,26 @@ mod tests {
             (Problem::UpdateLimit { minutes: 121 }, Severity::Warning),
             (name(NameFlaw::Control), Severity::Error),
             (name(NameFlaw::Padded), Severity::Warning),
+            (
+                Problem::NotAFile {
+                    kind: FileKind::Fifo,
+                },
+                Severity::Error,
+            ),
+            (
+                Problem::BrokenLink {
+                    flaw: LinkFlaw::Loop,
+                },
+                Severity::Error,
+            ),
+            (
+                Problem::BrokenLink {
+                    flaw: LinkFlaw::Ancestor {
+                        target: "..".to_owned(),
+                    },
+                },
+                Severity::Warning,
+            ),
         ] {
             assert_eq!(problem.severity(), severity, "{problem:?}");
             assert!(problem.code().severities().contains(&severity));

@@ -7,9 +7,15 @@
 //! values shortened in output, the edges of the API's date range, leap
 //! seconds, and names that look alike but differ as written.
 
+use std::time::Duration;
+
 use crate::aicall_snapshot;
 use crate::common::cloud::{Cloud, assert_contains};
-use crate::common::harness::{Test, unindent};
+use crate::common::harness::{Output, Test, unindent};
+
+/// A run that hangs is killed after this and fails. It is generous: the
+/// runs below take well under a second.
+const WATCHDOG: Duration = Duration::from_secs(60);
 
 const VALID: &str = r#"
     version: 1
@@ -32,6 +38,142 @@ fn manifest(name: &str) -> String {
 /// A manifest whose only task starts at `at`.
 fn starting_at(at: &str) -> String {
     manifest("scheduled").replace("start: immediate", &format!("start: {{ at: \"{at}\" }}"))
+}
+
+/// The codes of a `--format json` validation, with their files.
+fn codes(output: &Output) -> Vec<(String, String)> {
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    json.as_array()
+        .unwrap()
+        .iter()
+        .map(|item| {
+            (
+                item["file"].as_str().unwrap().to_owned(),
+                item["code"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+// ---------------------------------------------------------------------------
+// No input hangs or wedges a run
+
+/// Issue 7: a FIFO named `*.yaml` in a manifest directory hung validate,
+/// plan and apply forever (opening it waits for a writer). It is reported,
+/// never opened, and the rest is checked; named on the command line too.
+#[cfg(unix)]
+#[test]
+fn issue_7_a_fifo_is_reported_and_never_opened() {
+    let test = Test::new()
+        .write("manifests/a.yaml", manifest("a"))
+        .mkdir("manifests/sub");
+    let made = std::process::Command::new("mkfifo")
+        .arg(test.path().join("manifests/sub/pipe.yaml"))
+        .status()
+        .unwrap();
+    assert!(made.success(), "mkfifo failed");
+
+    let output = Test::new()
+        .current_dir(test.path())
+        .args(["validate", "manifests"])
+        .run_within(WATCHDOG);
+    aicall_snapshot!(output, @r"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error[not-a-file]: the path is a FIFO (named pipe), not a regular file: skipped
+     --> manifests/sub/pipe.yaml:1:1
+      = help: manifests are read from regular files; to read from a pipe, give `-` and redirect the pipe to standard input
+
+    error: 1 problem in 1 file
+    ");
+
+    for args in [
+        vec!["validate", "manifests/sub/pipe.yaml", "manifests/a.yaml"],
+        vec!["plan", "--local", "manifests"],
+        vec!["apply", "--local", "--auto-approve", "manifests"],
+    ] {
+        let output = Test::new()
+            .current_dir(test.path())
+            .args(&args)
+            .run_within(WATCHDOG);
+        output.assert_code(1);
+        assert_contains(&output.stderr, "error[not-a-file]");
+        assert!(
+            !output.stdout.contains("created"),
+            "{args:?}: {}",
+            output.stdout
+        );
+    }
+}
+
+/// Issue 7: one dangling or looping symbolic link inside a directory
+/// refused the whole directory (exit 2, "cannot list"). Each broken link
+/// named like a manifest is an error on that entry, a link back to an
+/// enclosing directory a warning, and everything else is still checked
+/// (exit 1).
+#[cfg(unix)]
+#[test]
+fn issue_7_a_broken_link_is_one_diagnostic_and_the_rest_is_checked() {
+    use std::os::unix::fs::symlink;
+
+    let test = Test::new()
+        .write("m/a.yaml", manifest("a"))
+        .write("m/sub/b.yaml", manifest("b").replace("MONDAY", "MONDAI"));
+    let dir = test.path().join("m");
+    symlink("gone.yaml", dir.join("dangling.yaml")).unwrap();
+    symlink("self.yaml", dir.join("self.yaml")).unwrap();
+    symlink("..", dir.join("sub/up")).unwrap();
+    // A broken link that could never be a manifest is no concern of ours.
+    symlink("gone.txt", dir.join("notes.txt")).unwrap();
+
+    let output = Test::new()
+        .current_dir(test.path())
+        .args(["validate", "m"])
+        .run_within(WATCHDOG);
+    aicall_snapshot!(output, @r"
+    exit: 1
+    ----- stdout -----
+    ----- stderr -----
+    error[broken-link]: the path is a symbolic link to `gone.yaml`, which does not exist: skipped
+     --> m/dangling.yaml:1:1
+      = help: remove the link, or restore what it points to
+
+    error[broken-link]: the path is a symbolic link that leads back to itself: skipped
+     --> m/self.yaml:1:1
+      = help: remove the link, or point it at a file
+
+    error[enum]: `callDays` must be `MONDAY`, `TUESDAY`, `WEDNESDAY`, `THURSDAY`, `FRIDAY`, `SATURDAY`, or `SUNDAY`, found `MONDAI`
+     --> m/sub/b.yaml:5:14
+      |
+    5 |   callDays: [MONDAI]
+      |              ^^^^^^
+      = help: did you mean `MONDAY`?
+
+    warning[broken-link]: the path is a symbolic link to `..`, a directory that contains it: skipped
+     --> m/sub/up:1:1
+      = help: remove the link: what it points to is read already
+
+    error: 4 problems in 4 files
+    ");
+
+    // Named on the command line, a dangling link is the same diagnostic,
+    // not "does not exist".
+    let output = Test::new()
+        .current_dir(test.path())
+        .args([
+            "validate",
+            "--format",
+            "json",
+            "m/dangling.yaml",
+            "m/a.yaml",
+        ])
+        .run_within(WATCHDOG);
+    output.assert_code(1);
+    assert_eq!(
+        codes(&output),
+        [("m/dangling.yaml".to_owned(), "broken-link".to_owned())]
+    );
 }
 
 // ---------------------------------------------------------------------------
