@@ -157,6 +157,8 @@ codes! {
     InvalidName = "invalid-name", Validate, [Error, Warning],
         "a name with a line break or control character (error), or with surrounding \
          spaces (warning: the API keeps them)";
+    /// A task name too long to travel in a request's URL (issue 7).
+    NameTooLong = "name-too-long", Validate, [Error], "a task name longer than 128 characters";
     /// An unset variable without a default.
     UnsetVariable = "unset-variable", Validate, [Error],
         "`${NAME}` with `NAME` unset and no default";

@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::diag::words::shorten;
 use crate::diag::{
     DatetimeFlaw, FileKind, InterpolationFlaw, LinkFlaw, NameFlaw, Problem, Scope, join_or,
 };
@@ -149,6 +150,15 @@ impl fmt::Display for Problem {
                     write!(f, "task name `{name}` starts or ends with white space")
                 }
             },
+            Problem::NameTooLong {
+                name,
+                length,
+                limit,
+            } => write!(
+                f,
+                "task name `{}` is {length} characters long; aicall accepts at most {limit}",
+                shorten(name)
+            ),
             Problem::UnsetVariable { name } => {
                 write!(f, "environment variable `{name}` is not set")
             }

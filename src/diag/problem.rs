@@ -335,6 +335,15 @@ pub enum Problem {
         /// What is wrong with it.
         flaw: NameFlaw,
     },
+    /// A task name longer than aicall accepts.
+    NameTooLong {
+        /// The name.
+        name: String,
+        /// Its length, in characters.
+        length: usize,
+        /// The limit, in characters.
+        limit: usize,
+    },
     /// `${NAME}` with `NAME` unset and no default.
     UnsetVariable {
         /// The variable.
@@ -394,6 +403,7 @@ impl Problem {
             Problem::DuplicateName { .. } => Code::DuplicateName,
             Problem::EmptyName => Code::EmptyName,
             Problem::InvalidName { .. } => Code::InvalidName,
+            Problem::NameTooLong { .. } => Code::NameTooLong,
             Problem::UnsetVariable { .. } => Code::UnsetVariable,
             Problem::Interpolation { .. } => Code::Interpolation,
             Problem::Version { .. } => Code::Version,
@@ -531,6 +541,10 @@ impl Problem {
                 ..
             } => "a block scalar (`|` or `>`) adds a line break: write the name on one line"
                 .to_owned(),
+            Problem::NameTooLong { limit, .. } => format!(
+                "shorten it to {limit} characters or fewer: the name travels in the URL of every request \
+                 that creates the task or looks it up"
+            ),
             Problem::UnsetVariable { name } => {
                 format!("set `{name}` in the environment, or give a default: `${{{name}:-value}}`")
             }

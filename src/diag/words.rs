@@ -1,8 +1,61 @@
 //! Natural language for messages: counts of things ("3 tasks"), lists
-//! joined with "or", and "did you mean" suggestions.
+//! joined with "or", "did you mean" suggestions, and long values shortened
+//! for display.
 //!
 //! Every renderer takes its plurals from here, so "1 problem" and
 //! "2 problems" are decided in one place.
+
+use std::borrow::Cow;
+
+use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
+
+/// The widest a value is shown, in terminal columns: wider ones are
+/// shortened ([`shorten`]). Twice the longest task name
+/// ([`crate::manifest::model::TaskSpec::MAX_NAME_CHARS`]), so that every
+/// valid name is shown whole, even in Chinese (two columns a character).
+pub const SHOWN_WIDTH: usize = 256;
+
+/// `text` as it is shown in a message or a plan: whole when it is at most
+/// [`SHOWN_WIDTH`] columns wide, else its start and its end joined by `…`
+/// within that width.
+///
+/// Issue 7: a 1 MiB task name was printed whole in every line that named
+/// it, 4 MB of output a run. Both ends are kept because names that share
+/// a long prefix differ at the end (`…-2030-11`, `…-2030-12`). Programs
+/// get values whole (JSON plans), and so does the source line under a
+/// diagnostic, which the underline needs.
+pub fn shorten(text: &str) -> Cow<'_, str> {
+    shorten_to(text, SHOWN_WIDTH)
+}
+
+/// [`shorten`] to at most `width` columns (at least the `…`).
+pub fn shorten_to(text: &str, width: usize) -> Cow<'_, str> {
+    if text.width() <= width {
+        return Cow::Borrowed(text);
+    }
+    let budget = width.saturating_sub(1);
+    let tail_budget = budget / 2;
+    let head_budget = budget - tail_budget;
+    let mut head_width = 0;
+    let head_end = text
+        .char_indices()
+        .find(|(_, c)| {
+            head_width += c.width().unwrap_or(0);
+            head_width > head_budget
+        })
+        .map_or(text.len(), |(at, _)| at);
+    let mut tail_width = 0;
+    let tail_start = text
+        .char_indices()
+        .rev()
+        .find(|(_, c)| {
+            tail_width += c.width().unwrap_or(0);
+            tail_width > tail_budget
+        })
+        .map_or(0, |(at, c)| at + c.len_utf8())
+        .max(head_end);
+    Cow::Owned(format!("{}…{}", &text[..head_end], &text[tail_start..]))
+}
 
 /// `one` when `n` is 1, `many` otherwise: `plural(n, "it", "them")`.
 pub fn plural<'a>(n: usize, one: &'a str, many: &'a str) -> &'a str {
@@ -71,6 +124,23 @@ mod tests {
         assert_eq!(suggest("CALLDAYS", keys), Some("callDays"));
         assert_eq!(suggest("colour", keys), None);
         assert_eq!(suggest("x", &["at"]), None);
+    }
+
+    /// Issue 7: long values are shortened to a bounded width, keeping
+    /// both ends; anything that fits is left alone.
+    #[test]
+    fn long_values_keep_both_ends_within_the_width() {
+        assert_eq!(shorten_to("renewals", 8), "renewals");
+        assert_eq!(shorten_to("renewals-2030-12", 9), "rene…0-12");
+        assert_eq!(shorten_to("续费提醒-2030-12", 9), "续费…0-12");
+        assert_eq!(shorten_to("续费提醒-2030-12", 8), "续费…-12");
+        assert!(shorten_to("续费提醒-2030-12", 9).width() <= 9);
+        assert_eq!(shorten_to("abc", 1), "…");
+        let long = "a".repeat(1 << 20);
+        let shown = shorten(&long);
+        assert_eq!(shown.width(), SHOWN_WIDTH);
+        assert!(shown.starts_with('a') && shown.ends_with('a'));
+        assert_eq!(shorten(&"续".repeat(128)), "续".repeat(128));
     }
 
     #[test]

@@ -176,6 +176,59 @@ fn issue_7_a_broken_link_is_one_diagnostic_and_the_rest_is_checked() {
     );
 }
 
+/// The longest task name aicall accepts, in characters.
+const NAME_LIMIT: usize = 128;
+
+/// Issue 7: a task name of 1 MiB made the client fail locally ("not a
+/// valid Uri"), was reported as "outcome unknown" on every run, never
+/// converged, and printed 4 MB. Names have a maximum length, checked
+/// offline: `validate` refuses it, and `apply` sends nothing.
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_7_a_name_longer_than_the_limit_is_refused_offline() {
+    let long = "续".repeat(1 << 20);
+    let output = Test::new()
+        .write("tasks.yaml", manifest(&long))
+        .args(["validate", "--format", "json", "tasks.yaml"])
+        .run();
+    output.assert_code(1);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    let item = &json[0];
+    assert_eq!(item["code"], "name-too-long");
+    assert_eq!((&item["line"], &item["column"]), (&9.into(), &11.into()));
+    let message = item["message"].as_str().unwrap();
+    assert!(message.chars().count() < 400, "{message}");
+    assert!(
+        message.ends_with("is 1048576 characters long; aicall accepts at most 128"),
+        "{message}"
+    );
+
+    // The limit itself is fine; one more is not.
+    let at_limit = Test::new()
+        .write("tasks.yaml", manifest(&"n".repeat(NAME_LIMIT)))
+        .args(["validate", "tasks.yaml"])
+        .run();
+    at_limit.assert_code(0);
+    let over = Test::new()
+        .write("tasks.yaml", manifest(&"n".repeat(NAME_LIMIT + 1)))
+        .args(["validate", "tasks.yaml"])
+        .run();
+    over.assert_code(1);
+    assert_contains(&over.stderr, "error[name-too-long]");
+
+    let cloud = Cloud::start().await;
+    let apply = cloud
+        .run(Test::new().write("tasks.yaml", manifest(&long)).args([
+            "apply",
+            "--auto-approve",
+            "tasks.yaml",
+        ]))
+        .await;
+    apply.assert_code(1);
+    assert_contains(&apply.stderr, "error[name-too-long]");
+    assert!(!apply.stdout.contains("unknown"), "{}", apply.stdout);
+    assert_eq!(cloud.stats().requests, 0, "a request was sent");
+}
+
 // ---------------------------------------------------------------------------
 // Dates
 
