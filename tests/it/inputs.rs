@@ -229,6 +229,31 @@ async fn issue_7_a_name_longer_than_the_limit_is_refused_offline() {
     assert_eq!(cloud.stats().requests, 0, "a request was sent");
 }
 
+/// Issue 7: a request the client could not even build (here: a value so
+/// long that the URL is invalid) never left the process, so it is a
+/// definite failure, never "outcome unknown".
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_7_a_request_that_was_never_sent_is_never_outcome_unknown() {
+    let cloud = Cloud::start().await;
+    let huge = "7".repeat(1 << 20);
+    let text = manifest("huge-number").replace("0327121220001", &huge);
+    let apply = cloud
+        .run(
+            Test::new()
+                .write("tasks.yaml", text)
+                .args(["apply", "--auto-approve", "tasks.yaml"]),
+        )
+        .await;
+    apply.assert_code(1);
+    assert_contains(
+        &apply.stdout,
+        "! failed huge-number: `CreateAiCallTask` was not sent",
+    );
+    assert!(!apply.stdout.contains("unknown"), "{}", apply.stdout);
+    assert_contains(&apply.stdout, "Apply incomplete: 0 created, 1 failed.");
+    assert_eq!(cloud.creates_received(), 0);
+}
+
 // ---------------------------------------------------------------------------
 // Dates
 
