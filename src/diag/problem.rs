@@ -3,6 +3,7 @@
 
 use std::fmt;
 
+use crate::diag::words::{LINE_WIDTH, shorten, shorten_to};
 use crate::diag::{Code, Severity};
 use crate::manifest::field::Field;
 use crate::manifest::model::{TimeOfDayError, TimePart};
@@ -25,7 +26,7 @@ impl fmt::Display for Scope {
         match self {
             Scope::TopLevel => f.write_str("at the top level"),
             Scope::Defaults => f.write_str("in `defaults`"),
-            Scope::Task(Some(name)) => write!(f, "in task `{name}`"),
+            Scope::Task(Some(name)) => write!(f, "in task `{}`", shorten(name)),
             Scope::Task(None) => f.write_str("in this task"),
             Scope::Field(field) => write!(f, "in `{field}`"),
         }
@@ -452,8 +453,15 @@ impl Problem {
         })
     }
 
-    /// One concrete fix, when there is one.
+    /// One concrete fix, when there is one. Values in it are shortened
+    /// ([`shorten`]), and so is a fix written out beforehand (a type
+    /// error's), which quotes the value it fixes, whole.
     pub fn help(&self) -> Option<String> {
+        self.fix()
+            .map(|fix| shorten_to(&fix, LINE_WIDTH).into_owned())
+    }
+
+    fn fix(&self) -> Option<String> {
         Some(match self {
             Problem::UnknownKey {
                 suggestion: Some(suggestion),
@@ -479,14 +487,17 @@ impl Problem {
                 ..
             } => format!("did you mean `{suggestion}`?"),
             Problem::UnquotedId { field, written } => {
-                format!("quote it: {field}: \"{written}\"")
+                format!("quote it: {field}: \"{}\"", shorten(written))
             }
             Problem::PaddedId { field, value } => {
-                format!("remove the white space: {field}: \"{}\"", value.trim())
+                format!(
+                    "remove the white space: {field}: \"{}\"",
+                    shorten(value.trim())
+                )
             }
             Problem::NaiveDatetime { found } => format!(
                 "add the offset the time is meant in, e.g. `{}+08:00` for China Standard Time",
-                found.trim()
+                shorten(found.trim())
             ),
             // A day or month that does not exist: the message says which,
             // and the format is right.
@@ -534,7 +545,7 @@ impl Problem {
                 name,
             } => format!(
                 "the API keeps the spaces; if unintended, write `{}`",
-                name.trim()
+                shorten(name.trim())
             ),
             Problem::InvalidName {
                 flaw: NameFlaw::Control,
@@ -546,6 +557,7 @@ impl Problem {
                  that creates the task or looks it up"
             ),
             Problem::UnsetVariable { name } => {
+                let name = shorten(name);
                 format!("set `{name}` in the environment, or give a default: `${{{name}:-value}}`")
             }
             Problem::Interpolation { .. } => {

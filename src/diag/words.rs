@@ -15,6 +15,10 @@ use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 /// valid name is shown whole, even in Chinese (two columns a character).
 pub const SHOWN_WIDTH: usize = 256;
 
+/// The widest a line of words and values is shown (a help, an error
+/// from the API): room for the words and a value or two shown whole.
+pub const LINE_WIDTH: usize = 4 * SHOWN_WIDTH;
+
 /// `text` as it is shown in a message or a plan: whole when it is at most
 /// [`SHOWN_WIDTH`] columns wide, else its start and its end joined by `…`
 /// within that width.

@@ -7,6 +7,7 @@ use std::path::Path;
 use crate::apply::{Outcome, Report, StepError};
 use crate::chain;
 use crate::diag::plural;
+use crate::diag::words::{LINE_WIDTH, shorten, shorten_to};
 use crate::plan::check::{DigestKind, EntryPart, Mismatch, Staleness};
 use crate::plan::saved::Precondition;
 
@@ -79,7 +80,7 @@ fn refusal(path: &Path, verdict: &str, reasons: &[String], style: Style) -> Stri
 }
 
 fn names(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", shorten(n))).collect();
     quoted.join(", ")
 }
 
@@ -274,9 +275,10 @@ pub const PROGRESS_TEMPLATE: &str = "{bar:30} {pos}/{len} created or settled  {m
 /// A reply was lost and the name is being looked up.
 pub fn looking_up(name: &str, error: &StepError, style: Style) -> String {
     format!(
-        "{} {name}: {}; looking the name up before sending anything again",
+        "{} {}: {}; looking the name up before sending anything again",
         style.paint(Paint::Warning, "? reply lost"),
-        chain::root_cause(error.api())
+        shorten(name),
+        shorten_to(&chain::root_cause(error.api()).to_string(), LINE_WIDTH)
     )
 }
 
@@ -287,6 +289,11 @@ pub fn finished(name: &str, outcome: &Outcome, done: usize, total: usize, style:
 }
 
 fn outcome_line(name: &str, outcome: &Outcome, style: Style) -> String {
+    // Issue 7: a line per task, whatever the size of its name or of the
+    // service's message.
+    let name = shorten(name);
+    let shown =
+        |error: &dyn std::fmt::Display| shorten_to(&error.to_string(), LINE_WIDTH).into_owned();
     match outcome {
         Outcome::Created {
             task_id,
@@ -311,9 +318,13 @@ fn outcome_line(name: &str, outcome: &Outcome, style: Style) -> String {
                 .unwrap_or_default()
         ),
         Outcome::Failed { error } => {
-            let mut line = format!("{} {name}: {error}", style.paint(Paint::Error, "! failed"));
+            let mut line = format!(
+                "{} {name}: {}",
+                style.paint(Paint::Error, "! failed"),
+                shown(error)
+            );
             for cause in chain::causes(error) {
-                line.push_str(&format!("\n    Caused by: {cause}"));
+                line.push_str(&format!("\n    Caused by: {}", shown(&cause)));
             }
             line
         }
@@ -321,9 +332,11 @@ fn outcome_line(name: &str, outcome: &Outcome, style: Style) -> String {
             error,
             lookup_error,
         } => format!(
-            "{} {name}: {error}; the look-up that would settle it failed too ({lookup_error}); \
-             re-run `aicall apply`: it looks the name up before creating anything",
-            style.paint(Paint::Warning, "? unknown")
+            "{} {name}: {}; the look-up that would settle it failed too ({}); re-run `aicall \
+             apply`: it looks the name up before creating anything",
+            style.paint(Paint::Warning, "? unknown"),
+            shown(error),
+            shown(lookup_error)
         ),
         Outcome::Skipped => format!(
             "{} {name}: not started (interrupted)",
@@ -396,5 +409,22 @@ mod tests {
             "\nApply incomplete: 0 created, 1 failed, 1 abandoned in flight (re-run apply).\n"
         );
         assert_eq!(prompt(1), "Create 1 task? Only `yes` is accepted: ");
+    }
+
+    /// Issue 7: a line per task stays a line, whatever the name's size.
+    #[test]
+    fn long_names_and_errors_are_shortened_in_outcome_lines() {
+        let name = format!("a{}z", "n".repeat(1 << 20));
+        let failed = Outcome::Failed {
+            error: step_error(&"x".repeat(1 << 20)),
+        };
+        for outcome in [Outcome::Skipped, failed] {
+            let line = finished(&name, &outcome, 1, 1, Style::plain());
+            assert!(line.len() < 2 * LINE_WIDTH, "{} bytes", line.len());
+            assert!(
+                line.contains("nnn…nnn") && line.contains("nz: "),
+                "{line:.80}"
+            );
+        }
     }
 }

@@ -8,6 +8,7 @@ use similar::{Algorithm, DiffOp, capture_diff_slices};
 use unicode_width::UnicodeWidthStr as _;
 
 use crate::diag::plural;
+use crate::diag::words::shorten;
 use crate::manifest::field::Field;
 use crate::plan::model::{Action, Plan, Source, TaskEntry, TaskStatus};
 
@@ -171,7 +172,7 @@ fn header(out: &mut String, entry: &TaskEntry, label: &str, paint: Paint, style:
     let mut line = format!(
         "{} {}",
         style.paint(paint, label),
-        style.paint(Paint::Bold, &entry.name)
+        style.paint(Paint::Bold, &shorten(&entry.name))
     );
     if let Some(id) = &entry.task_id {
         match entry.status {
@@ -284,7 +285,7 @@ fn list_lines(
     for item in items {
         let label = if *first { field } else { "" };
         *first = false;
-        let text = format!("{sign} {item}");
+        let text = format!("{sign} {}", shorten(item));
         let text = match paint {
             Some(paint) => style.paint(paint, &text),
             None => text,
@@ -347,7 +348,7 @@ fn unmanaged(out: &mut String, plan: &Plan, style: Style) {
                     out,
                     "    {}  {}{}",
                     style.paint(Paint::Dim, &task.task_id),
-                    task.name,
+                    shorten(&task.name),
                     task.status
                         .map(|s| format!("  ({})", status(s)))
                         .unwrap_or_default()

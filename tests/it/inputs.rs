@@ -40,6 +40,14 @@ fn starting_at(at: &str) -> String {
     manifest("scheduled").replace("start: immediate", &format!("start: {{ at: \"{at}\" }}"))
 }
 
+/// The longest line of `text`, in characters.
+fn longest_line(text: &str) -> usize {
+    text.lines()
+        .map(|line| line.chars().count())
+        .max()
+        .unwrap_or(0)
+}
+
 /// The codes of a `--format json` validation, with their files.
 fn codes(output: &Output) -> Vec<(String, String)> {
     let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
@@ -252,6 +260,45 @@ async fn issue_7_a_request_that_was_never_sent_is_never_outcome_unknown() {
     assert!(!apply.stdout.contains("unknown"), "{}", apply.stdout);
     assert_contains(&apply.stdout, "Apply incomplete: 0 created, 1 failed.");
     assert_eq!(cloud.creates_received(), 0);
+}
+
+/// Issue 7: long values are shortened in output, to a bounded width with
+/// an ellipsis, keeping both ends: in the plan (text and Markdown) and in
+/// diagnostics' messages (the source line under them stays whole, for the
+/// underline).
+#[tokio::test(flavor = "multi_thread")]
+async fn issue_7_long_values_are_shortened_in_output() {
+    let cloud = Cloud::start().await;
+    let number = format!("0{}9", "5".repeat(10_000));
+    let text = manifest("long-number").replace("0327121220001", &number);
+    for format in ["text", "markdown"] {
+        let plan = cloud
+            .run(Test::new().write("tasks.yaml", &text).args([
+                "plan",
+                "--format",
+                format,
+                "tasks.yaml",
+            ]))
+            .await;
+        plan.assert_code(0);
+        assert!(longest_line(&plan.stdout) < 400, "{}", plan.stdout);
+        assert_contains(&plan.stdout, "0555");
+        assert_contains(&plan.stdout, "…");
+        assert_contains(&plan.stdout, "5559");
+    }
+
+    let padded = manifest("padded").replace("\"0327121220001\"", &format!("\" {number}\""));
+    let output = Test::new()
+        .write("tasks.yaml", padded)
+        .args(["validate", "--format", "json", "tasks.yaml"])
+        .run();
+    output.assert_code(1);
+    let json: serde_json::Value = serde_json::from_str(&output.stdout).unwrap();
+    for key in ["message", "help"] {
+        let text = json[0][key].as_str().unwrap();
+        assert!(text.chars().count() < 400, "{key}: {text}");
+        assert!(text.contains('…'), "{key}: {text}");
+    }
 }
 
 // ---------------------------------------------------------------------------
