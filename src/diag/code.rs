@@ -151,6 +151,10 @@ codes! {
     /// Two tasks of the manifests share a name.
     DuplicateName = "duplicate-name", Validate, [Error],
         "two tasks share a name (across all files)";
+    /// Two task names that look alike but are not the same (issue 7).
+    LookalikeName = "lookalike-name", Validate, [Warning],
+        "two task names that differ only in Unicode normalisation, invisible characters or \
+         surrounding white space";
     /// An empty task name.
     EmptyName = "empty-name", Validate, [Error], "a task name that is empty";
     /// An unusable or suspicious task name.

@@ -3,9 +3,10 @@
 
 use std::fmt;
 
-use crate::diag::words::shorten;
+use crate::diag::words::{reveal, shorten};
 use crate::diag::{
-    DatetimeFlaw, FileKind, InterpolationFlaw, LinkFlaw, NameFlaw, Problem, Scope, join_or,
+    DatetimeFlaw, FileKind, InterpolationFlaw, LinkFlaw, LookalikeFlaw, NameFlaw, Problem, Scope,
+    join_or,
 };
 use crate::instant::{self, Instant};
 use crate::manifest::field::Field;
@@ -173,6 +174,18 @@ impl fmt::Display for Problem {
                     shorten(name)
                 ),
             },
+            Problem::LookalikeName { name, other, flaw } => write!(
+                f,
+                "task name `{}` looks like `{}`: they differ only in {}, so the account would \
+                 hold two tasks that look like one",
+                reveal(name),
+                reveal(other),
+                match flaw {
+                    LookalikeFlaw::Normalisation => "Unicode normalisation",
+                    LookalikeFlaw::Invisible => "invisible characters",
+                    LookalikeFlaw::WhiteSpace => "white space around them",
+                }
+            ),
             Problem::NameTooLong {
                 name,
                 length,

@@ -1,12 +1,15 @@
 //! Natural language for messages: counts of things ("3 tasks"), lists
-//! joined with "or", "did you mean" suggestions, and long values shortened
-//! for display.
+//! joined with "or", "did you mean" suggestions, long values shortened
+//! for display, and invisible characters written out.
 //!
 //! Every renderer takes its plurals from here, so "1 problem" and
 //! "2 problems" are decided in one place.
 
 use std::borrow::Cow;
 
+use unicode_general_category::{GeneralCategory, get_general_category};
+use unicode_normalization::UnicodeNormalization as _;
+use unicode_normalization::char::is_combining_mark;
 use unicode_width::{UnicodeWidthChar as _, UnicodeWidthStr as _};
 
 /// The widest a value is shown, in terminal columns: wider ones are
@@ -59,6 +62,31 @@ pub fn shorten_to(text: &str, width: usize) -> Cow<'_, str> {
         .map_or(0, |(at, c)| at + c.len_utf8())
         .max(head_end);
     Cow::Owned(format!("{}…{}", &text[..head_end], &text[tail_start..]))
+}
+
+/// A format character (general category `Cf`: the zero-width space,
+/// joiner and non-joiner, the BOM, bidirectional marks): invisible, yet
+/// part of a text.
+pub fn is_format(c: char) -> bool {
+    get_general_category(c) == GeneralCategory::Format
+}
+
+/// `text` with what cannot be seen written out as `<U+200B>`: format
+/// characters, combining marks, white space other than a plain space, and
+/// characters that NFC would replace. Two names that look alike then read
+/// differently in a message (`café` and `cafe<U+0301>`). Shortened like any
+/// value.
+pub fn reveal(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        let unstable = || c.to_string().nfc().ne(std::iter::once(c));
+        if is_format(c) || is_combining_mark(c) || (c.is_whitespace() && c != ' ') || unstable() {
+            out.push_str(&format!("<U+{:04X}>", u32::from(c)));
+        } else {
+            out.push(c);
+        }
+    }
+    shorten(&out).into_owned()
 }
 
 /// `one` when `n` is 1, `many` otherwise: `plural(n, "it", "them")`.
@@ -145,6 +173,19 @@ mod tests {
         assert_eq!(shown.width(), SHOWN_WIDTH);
         assert!(shown.starts_with('a') && shown.ends_with('a'));
         assert_eq!(shorten(&"续".repeat(128)), "续".repeat(128));
+    }
+
+    #[test]
+    fn invisible_characters_are_written_out() {
+        assert_eq!(reveal("café"), "café");
+        assert_eq!(reveal("cafe\u{301}"), "cafe<U+0301>");
+        assert_eq!(
+            reveal("re\u{200b}newals\u{feff}"),
+            "re<U+200B>newals<U+FEFF>"
+        );
+        assert_eq!(reveal("a b\u{3000}"), "a b<U+3000>");
+        // A CJK compatibility ideograph, which NFC replaces.
+        assert_eq!(reveal("\u{f900}续费"), "<U+F900>续费");
     }
 
     #[test]

@@ -15,14 +15,13 @@
 //! (dangling, or in a loop) is a `broken-link` diagnostic on that entry,
 //! and the rest of its directory is still read.
 
-use std::collections::HashMap;
 use std::collections::HashSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
 use crate::diag::{Diagnostic, FileId, FileKind, LinkFlaw, Problem, SourceFile, Sources, Span};
 use crate::manifest::model::TaskSpec;
-use crate::manifest::validate::Checker;
+use crate::manifest::validate::{Checker, check_names};
 use crate::manifest::{interpolate, yaml};
 
 /// Files larger than this are refused: manifests are hand-written, and
@@ -474,24 +473,9 @@ fn check(
         }
     }
 
-    // Names are the identity of tasks in the account (§3.1): exact match,
-    // across every file given.
-    let mut first: HashMap<&str, (FileId, Span)> = HashMap::with_capacity(found.len());
-    for (id, task) in &found {
-        let Some((name, span)) = &task.name else {
-            continue;
-        };
-        match first.get(name.as_str()) {
-            Some((first_id, first_span)) => diagnostics.push(
-                Diagnostic::new(*id, *span, Problem::DuplicateName { name: name.clone() })
-                    .with_related(*first_id, *first_span, "first used here"),
-            ),
-            None => {
-                first.insert(name, (*id, *span));
-            }
-        }
-    }
-    drop(first);
+    // Names are the identity of tasks in the account (§3.1): unique, and
+    // not merely different in what cannot be seen (issue 7).
+    check_names(&found, &mut diagnostics);
 
     // Aliases copy nodes, and with them the problems of their values:
     // report each once.

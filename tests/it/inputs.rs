@@ -418,3 +418,76 @@ fn issue_7_a_leap_second_is_refused() {
     error: 2 problems in 1 file
     "#);
 }
+
+// ---------------------------------------------------------------------------
+// Names
+
+/// Issue 7: names that differ only by Unicode normalisation (NFC vs NFD)
+/// or by invisible characters (a zero-width space, a trailing space) are
+/// two campaigns that look like one: a warning names both places. Exact
+/// duplicates stay an error.
+#[test]
+fn issue_7_names_that_look_alike_are_warned_about() {
+    let output = Test::new()
+        .write(
+            "a.yaml",
+            manifest("\"caf\\u00e9\"") + "  - name: \"renewals\"\n",
+        )
+        .write(
+            "b.yaml",
+            manifest("\"cafe\\u0301\"")
+                + "  - name: \"re\\u200bnewals\"\n  - name: \"renewals \"\n",
+        )
+        .args(["validate", "a.yaml", "b.yaml"])
+        .run();
+    aicall_snapshot!(output, @r#"
+    exit: 0
+    ----- stdout -----
+    5 tasks in 2 files valid
+    ----- stderr -----
+    warning[lookalike-name]: task name `cafe<U+0301>` looks like `café`: they differ only in Unicode normalisation, so the account would hold two tasks that look like one
+     --> b.yaml:9:11
+      |
+    9 |   - name: "cafe\u0301"
+      |           ^^^^^^^^^^^^ looks like another name
+      |
+     ::: a.yaml:9:11
+      |
+    9 |   - name: "caf\u00e9"
+      |           ----------- the name it looks like
+      = help: write both names the same way, or rename one so that they differ visibly
+
+    warning[lookalike-name]: task name `re<U+200B>newals` looks like `renewals`: they differ only in invisible characters, so the account would hold two tasks that look like one
+      --> b.yaml:10:11
+       |
+    10 |   - name: "re\u200bnewals"
+       |           ^^^^^^^^^^^^^^^^ looks like another name
+       |
+      ::: a.yaml:10:11
+       |
+    10 |   - name: "renewals"
+       |           ---------- the name it looks like
+       = help: write both names the same way, or rename one so that they differ visibly
+
+    warning[invalid-name]: task name `renewals ` starts or ends with white space
+      --> b.yaml:11:11
+       |
+    11 |   - name: "renewals "
+       |           ^^^^^^^^^^^
+       = help: the API keeps the spaces; if unintended, write `renewals`
+
+    warning[lookalike-name]: task name `renewals ` looks like `renewals`: they differ only in white space around them, so the account would hold two tasks that look like one
+      --> b.yaml:11:11
+       |
+    11 |   - name: "renewals "
+       |           ^^^^^^^^^^^ looks like another name
+       |
+      ::: a.yaml:10:11
+       |
+    10 |   - name: "renewals"
+       |           ---------- the name it looks like
+       = help: write both names the same way, or rename one so that they differ visibly
+
+    warning: 4 problems in 1 file
+    "#);
+}

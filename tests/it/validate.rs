@@ -77,6 +77,8 @@ fn invalid_fixtures_as_json() {
             Code::TooDeep,
             Code::UpdateLimit,
             Code::InvalidName,
+            // A warning: fixtures exit 1; `inputs.rs` covers it.
+            Code::LookalikeName,
         ]
         .iter()
         .any(|exempt| exempt.as_str() == code)
