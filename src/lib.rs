@@ -23,6 +23,9 @@ pub mod env;
 pub mod error;
 /// Exit statuses.
 pub mod exit;
+/// An instant as the API counts it: epoch milliseconds to the end of 9999,
+/// written as RFC 3339 with its offset.
+pub mod instant;
 /// Secrets that mask themselves in `Debug` and `Display`.
 pub mod secret;
 /// Raw arguments turned into the validated settings commands receive.

@@ -355,7 +355,10 @@ mod tests {
         };
         keep_unexpressed(&mut update, &detail);
         let s = &update.settings;
-        assert_eq!((s.call_expire_type, s.call_expire_minutes), (Some(1), Some(90)));
+        assert_eq!(
+            (s.call_expire_type, s.call_expire_minutes),
+            (Some(1), Some(90))
+        );
         assert_eq!(s.line_phone_num.as_deref(), Some("02100000000"));
         assert_eq!(s.phone_type, Some(1));
         assert_eq!(s.callable_times, [CallWindow::new("08:00:00", "20:00:00")]);

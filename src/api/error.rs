@@ -90,6 +90,18 @@ pub enum ApiError {
         detail: String,
     },
 
+    /// The HTTP client refused to build the request (a URL too long to be
+    /// a URI, say): it never left the process, so it certainly did not
+    /// take effect, and sending it again would fail the same way. Never
+    /// "outcome unknown" (issue 7).
+    #[error("`{action}` was not sent: the request could not be built ({detail})")]
+    NotSent {
+        /// The operation.
+        action: Action,
+        /// Why, without the URL.
+        detail: String,
+    },
+
     /// The request was sent, but no reply came (timeout, connection closed).
     #[error("`{action}` got no reply from `{endpoint}`: {detail}")]
     ReplyLost {
@@ -205,6 +217,10 @@ impl ApiError {
             ApiError::Transport { .. } => {
                 Some("check the endpoint, the network, and any HTTPS_PROXY setting")
             }
+            ApiError::NotSent { .. } => Some(
+                "nothing reached the service; every parameter travels in the URL, so a value is \
+                 probably too long",
+            ),
             ApiError::Setup { .. } => Some(
                 "HTTPS needs the system's CA certificates (e.g. the `ca-certificates` package)",
             ),
@@ -219,6 +235,7 @@ impl ApiError {
             | ApiError::NotApplied { action, .. }
             | ApiError::OutcomeUnknown { action, .. }
             | ApiError::Transport { action, .. }
+            | ApiError::NotSent { action, .. }
             | ApiError::ReplyLost { action, .. }
             | ApiError::Decode { action, .. }
             | ApiError::RetriesExhausted { action, .. } => Some(*action),

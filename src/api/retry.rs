@@ -120,6 +120,7 @@ pub fn classify(action: Action, error: &ApiError) -> Verdict {
         ApiError::Transport { .. } => Verdict::Retry { throttled: false },
         ApiError::ReplyLost { .. } => Verdict::Ambiguous,
         ApiError::NotApplied { .. }
+        | ApiError::NotSent { .. }
         | ApiError::OutcomeUnknown { .. }
         | ApiError::RetriesExhausted { .. }
         | ApiError::Setup { .. } => Verdict::Fail,

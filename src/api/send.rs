@@ -139,6 +139,17 @@ impl Client {
         let endpoint = config.endpoint.to_string();
         // Without the URL: it holds the signature and any STS token.
         let err = err.without_url();
+        // Issue 7: a request the client could not even build (a URL too
+        // long to be a URI) never left the process. That is definite, not
+        // a lost reply: a create must not become "outcome unknown".
+        if err.is_builder() {
+            return ApiError::NotSent {
+                action,
+                detail: config
+                    .credentials
+                    .scrub(&chain::root_cause(&err).to_string()),
+            };
+        }
         if err.is_connect() {
             let detail = if err.is_timeout() {
                 format!("no connection within {}", seconds(config.connect_timeout))
@@ -454,6 +465,32 @@ mod tests {
         assert!(last.to_string().starts_with(&format!(
             "cannot reach `http://{addr}` for `CreateAiCallTask`: "
         )));
+    }
+
+    /// Issue 7: a 1 MiB value makes a URL the client refuses to send; the
+    /// create failed for certain, it is not "outcome unknown".
+    #[tokio::test]
+    async fn a_request_that_cannot_be_built_is_a_definite_failure() {
+        let server = Server::script(vec![ok(json!(118700000000000001u64))]).await;
+        let client = server.client(|_| {});
+        let err = client
+            .create_task(&create_request(&"续".repeat(1 << 20)))
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::NotSent { .. }), "{err:?}");
+        assert!(!err.is_outcome_unknown());
+        assert!(
+            err.to_string()
+                .starts_with("`CreateAiCallTask` was not sent: the request could not be built"),
+            "{err}"
+        );
+        assert!(err.to_string().len() < 200, "{err}");
+        assert_eq!(
+            retry::classify(Action::CreateAiCallTask, &err),
+            Verdict::Fail
+        );
+        assert!(server.seen().is_empty());
+        assert_eq!(client.stats().outcome_unknown, 0);
     }
 
     #[tokio::test]

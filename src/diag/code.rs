@@ -88,6 +88,14 @@ codes! {
         "not valid YAML (the document is skipped, later ones are read)";
     /// The file cannot be read.
     Read = "read", Validate, [Error], "the file cannot be read";
+    /// A path that is not a regular file, never opened (issue 7: a FIFO
+    /// hung every command).
+    NotAFile = "not-a-file", Validate, [Error],
+        "a FIFO, socket or device where a manifest was expected (never opened)";
+    /// A symbolic link that cannot be followed.
+    BrokenLink = "broken-link", Validate, [Error, Warning],
+        "a symbolic link that leads nowhere or in a loop (error), or back to a directory \
+         being read (warning)";
     /// The file is not UTF-8.
     Encoding = "encoding", Validate, [Error],
         "the file is not UTF-8 (points at the first bad byte)";
@@ -143,12 +151,18 @@ codes! {
     /// Two tasks of the manifests share a name.
     DuplicateName = "duplicate-name", Validate, [Error],
         "two tasks share a name (across all files)";
+    /// Two task names that look alike but are not the same (issue 7).
+    LookalikeName = "lookalike-name", Validate, [Warning],
+        "two task names that differ only in Unicode normalisation, invisible characters or \
+         surrounding white space";
     /// An empty task name.
     EmptyName = "empty-name", Validate, [Error], "a task name that is empty";
     /// An unusable or suspicious task name.
     InvalidName = "invalid-name", Validate, [Error, Warning],
         "a name with a line break or control character (error), or with surrounding \
          spaces (warning: the API keeps them)";
+    /// A task name too long to travel in a request's URL (issue 7).
+    NameTooLong = "name-too-long", Validate, [Error], "a task name longer than 128 characters";
     /// An unset variable without a default.
     UnsetVariable = "unset-variable", Validate, [Error],
         "`${NAME}` with `NAME` unset and no default";
@@ -190,7 +204,7 @@ codes! {
 }
 
 impl Code {
-    /// The usual severity; only `invalid-name` has another.
+    /// The usual severity; `invalid-name` and `broken-link` have another.
     pub fn severity(self) -> Severity {
         self.severities()
             .first()

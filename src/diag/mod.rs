@@ -9,13 +9,15 @@
 //!
 //! The module is split along its seams: [`code`] (the registry of stable
 //! codes, validation's and the plan's), [`source`] (files and positions),
-//! [`diagnostic`] (a located problem), [`problem`] (the facts, their code,
-//! severity, label and help), `message` (the one-line message of each
-//! problem) and [`words`] (counts, lists and suggestions). Every item is
+//! [`diagnostic`] (a located problem), [`problem`] (the facts, their code
+//! and severity), `message` (the one-line message of each problem), `help`
+//! (the label under the underline and the help line) and [`words`]
+//! (counts, lists, suggestions, shortening). Every item is
 //! re-exported here, so callers write `crate::diag::Span`.
 
 pub mod code;
 pub mod diagnostic;
+mod help;
 mod message;
 pub mod problem;
 pub mod source;
@@ -24,7 +26,8 @@ pub mod words;
 pub use code::{Code, Stage};
 pub use diagnostic::{Diagnostic, Related, Severity};
 pub use problem::{
-    DatetimeFlaw, Expected, InterpolationFlaw, NameFlaw, Problem, RenameFlaw, Scope,
+    DatetimeFlaw, Expected, FileKind, InterpolationFlaw, LinkFlaw, LookalikeFlaw, NameFlaw,
+    Problem, RenameFlaw, Scope,
 };
 pub use source::{FileId, SourceFile, Sources, Span};
 pub use words::{count, join_or, plural, suggest};

@@ -1,11 +1,12 @@
 //! What is wrong: [`Problem`], the facts a message is made of, and
-//! everything derived from them (code, severity, message, label, help).
+//! everything derived from them: code and severity here, the message in
+//! `message.rs`, the label and the help in `help.rs`.
 
 use std::fmt;
 
+use crate::diag::words::shorten;
 use crate::diag::{Code, Severity};
-use crate::manifest::field::Field;
-use crate::manifest::model::{TimeOfDayError, TimePart};
+use crate::manifest::model::TimeOfDayError;
 
 /// Where an unknown or missing key was looked for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +26,7 @@ impl fmt::Display for Scope {
         match self {
             Scope::TopLevel => f.write_str("at the top level"),
             Scope::Defaults => f.write_str("in `defaults`"),
-            Scope::Task(Some(name)) => write!(f, "in task `{name}`"),
+            Scope::Task(Some(name)) => write!(f, "in task `{}`", shorten(name)),
             Scope::Task(None) => f.write_str("in this task"),
             Scope::Field(field) => write!(f, "in `{field}`"),
         }
@@ -79,6 +80,49 @@ pub enum RenameFlaw {
     ClaimedTwice,
 }
 
+/// What a path is when it is not a regular file (nor a directory).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FileKind {
+    /// A FIFO (named pipe): opening it waits for a writer.
+    Fifo,
+    /// A Unix domain socket.
+    Socket,
+    /// A block or character device.
+    Device,
+    /// Something else that is not a regular file.
+    Other,
+}
+
+/// Why a symbolic link cannot be followed.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum LinkFlaw {
+    /// What it points to does not exist.
+    Dangling {
+        /// The link's target, as stored in the link.
+        target: String,
+    },
+    /// It leads back to itself, directly or through other links.
+    Loop,
+    /// It points to a directory that contains it (a warning: that
+    /// directory's files are read already).
+    Ancestor {
+        /// The link's target, as stored in the link.
+        target: String,
+    },
+}
+
+/// What two task names that look alike differ by.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum LookalikeFlaw {
+    /// Unicode normalisation: one character or a letter and a combining
+    /// mark (NFC and NFD), or a compatibility character.
+    Normalisation,
+    /// Invisible (format) characters such as a zero-width space.
+    Invisible,
+    /// White space around the name.
+    WhiteSpace,
+}
+
 /// Why an `${...}` could not be expanded.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum InterpolationFlaw {
@@ -100,8 +144,13 @@ pub enum DatetimeFlaw {
     Format,
     /// Finer than the API's milliseconds.
     Precision,
-    /// Not after the Unix epoch (the API counts milliseconds since it).
+    /// Before the Unix epoch (the API counts milliseconds since it).
     BeforeEpoch,
+    /// After `9999-12-31T23:59:59.999Z`, the last instant the API accepts.
+    AfterLast,
+    /// `60` seconds: a leap second, which the API's milliseconds do not
+    /// count (and jiff would silently read as `59`).
+    LeapSecond,
     /// A month other than 01 to 12.
     NoSuchMonth {
         /// The month as written.
@@ -132,6 +181,16 @@ pub enum Problem {
     Read {
         /// The operating system's description.
         message: String,
+    },
+    /// A path that is not a regular file: never opened.
+    NotAFile {
+        /// What it is.
+        kind: FileKind,
+    },
+    /// A symbolic link that cannot be followed.
+    BrokenLink {
+        /// Why.
+        flaw: LinkFlaw,
     },
     /// The file is not UTF-8.
     Encoding,
@@ -307,6 +366,24 @@ pub enum Problem {
         /// What is wrong with it.
         flaw: NameFlaw,
     },
+    /// A task name that looks like another one without being it.
+    LookalikeName {
+        /// This name.
+        name: String,
+        /// The name it looks like, written earlier.
+        other: String,
+        /// What they differ by.
+        flaw: LookalikeFlaw,
+    },
+    /// A task name longer than aicall accepts.
+    NameTooLong {
+        /// The name.
+        name: String,
+        /// Its length, in characters.
+        length: usize,
+        /// The limit, in characters.
+        limit: usize,
+    },
     /// `${NAME}` with `NAME` unset and no default.
     UnsetVariable {
         /// The variable.
@@ -346,6 +423,8 @@ impl Problem {
         match self {
             Problem::Syntax { .. } | Problem::TabIndentation => Code::Syntax,
             Problem::Read { .. } => Code::Read,
+            Problem::NotAFile { .. } => Code::NotAFile,
+            Problem::BrokenLink { .. } => Code::BrokenLink,
             Problem::Encoding => Code::Encoding,
             Problem::TooLarge { .. } => Code::TooLarge,
             Problem::AliasLimit { .. } => Code::AliasLimit,
@@ -371,6 +450,8 @@ impl Problem {
             Problem::Rename { .. } => Code::RenamedFrom,
             Problem::EmptyName => Code::EmptyName,
             Problem::InvalidName { .. } => Code::InvalidName,
+            Problem::NameTooLong { .. } => Code::NameTooLong,
+            Problem::LookalikeName { .. } => Code::LookalikeName,
             Problem::UnsetVariable { .. } => Code::UnsetVariable,
             Problem::SecretVariable { .. } => Code::SecretVariable,
             Problem::Interpolation { .. } => Code::Interpolation,
@@ -381,161 +462,20 @@ impl Problem {
     }
 
     /// The code's usual severity; a padded name is only a warning, since
-    /// the API keeps the spaces and the task is valid as written.
+    /// the API keeps the spaces and the task is valid as written, and so
+    /// is a link back to a directory being read, whose files are read
+    /// anyway.
     pub fn severity(&self) -> Severity {
         match self {
             Problem::InvalidName {
                 flaw: NameFlaw::Padded,
                 ..
+            }
+            | Problem::BrokenLink {
+                flaw: LinkFlaw::Ancestor { .. },
             } => Severity::Warning,
             _ => self.code().severity(),
         }
-    }
-
-    /// The short text under the underline, when it adds something.
-    pub fn label(&self) -> Option<String> {
-        Some(match self {
-            Problem::Range {
-                min,
-                max,
-                parameter,
-                ..
-            } => {
-                format!("the API accepts {min} to {max} ({parameter})")
-            }
-            Problem::UnquotedId { .. } => "unquoted digits are read as a number".to_owned(),
-            Problem::DuplicateKey { .. } => "second definition".to_owned(),
-            Problem::DuplicateItem { .. } => "repeated here".to_owned(),
-            Problem::DuplicateName { .. } => "used again here".to_owned(),
-            Problem::Rename {
-                flaw: RenameFlaw::ClaimedTwice,
-                ..
-            } => "claimed again here".to_owned(),
-            Problem::UnsetVariable { .. } => "not set in the environment".to_owned(),
-            Problem::NaiveDatetime { .. } => "no UTC offset".to_owned(),
-            Problem::WindowOverlap { .. } => "overlaps another window".to_owned(),
-            Problem::UpdateLimit { .. } => "UpdateAiCallTask accepts at most 120".to_owned(),
-            _ => return None,
-        })
-    }
-
-    /// One concrete fix, when there is one.
-    pub fn help(&self) -> Option<String> {
-        Some(match self {
-            Problem::UnknownKey {
-                suggestion: Some(suggestion),
-                ..
-            } => format!("did you mean `{suggestion}`?"),
-            Problem::UnknownKey {
-                hint: Some(hint), ..
-            } => (*hint).to_owned(),
-            Problem::Type { fix: Some(fix), .. } => fix.clone(),
-            Problem::Missing { fields, scope } => match (scope, fields.as_slice()) {
-                (Scope::Task(_), [field]) if *field == Field::Name.key() => {
-                    format!("add `{field}:`: it is the task's identity in the account")
-                }
-                (Scope::Task(_), [field]) => {
-                    format!("set `{field}` in the task or under `defaults`")
-                }
-                (Scope::Task(_), _) => "set them in the task or under `defaults`".to_owned(),
-                (Scope::TopLevel, ["version"]) => "add `version: 1`".to_owned(),
-                _ => return None,
-            },
-            Problem::Enum {
-                suggestion: Some(suggestion),
-                ..
-            } => format!("did you mean `{suggestion}`?"),
-            Problem::UnquotedId { field, written } => {
-                format!("quote it: {field}: \"{written}\"")
-            }
-            Problem::PaddedId { field, value } => {
-                format!("remove the white space: {field}: \"{}\"", value.trim())
-            }
-            Problem::NaiveDatetime { found } => format!(
-                "add the offset the time is meant in, e.g. `{}+08:00` for China Standard Time",
-                found.trim()
-            ),
-            // A day or month that does not exist: the message says which,
-            // and the format is right.
-            Problem::Datetime {
-                flaw: DatetimeFlaw::NoSuchMonth { .. } | DatetimeFlaw::NoSuchDay { .. },
-                ..
-            } => return None,
-            Problem::Datetime { .. } => {
-                "write an RFC 3339 date-time with an offset, e.g. `2030-01-07T09:00:00+08:00`"
-                    .to_owned()
-            }
-            Problem::TimeFormat {
-                flaw: TimeOfDayError::Format,
-                ..
-            } => "write `HH:MM` or `HH:MM:SS` with two digits each, e.g. `09:00`".to_owned(),
-            // `24:00` is the usual way of saying "until the end of the day".
-            Problem::TimeFormat {
-                flaw:
-                    TimeOfDayError::OutOfRange {
-                        part: TimePart::Hour,
-                        value: 24,
-                    },
-                ..
-            } => "for the end of the day write `23:59:59`".to_owned(),
-            // `HH:MM:SS` strings compare like the times they are.
-            Problem::WindowOrder { start, end } if end < start => {
-                "a window cannot cross midnight: split it into two windows".to_owned()
-            }
-            Problem::DuplicateName { .. } => {
-                "task names are the identity of tasks in the account: rename one".to_owned()
-            }
-            Problem::Rename { flaw, .. } => match flaw {
-                RenameFlaw::Itself => "remove it: a task is not renamed from its own name",
-                RenameFlaw::Declared => {
-                    "a task cannot be renamed from a name another manifest task keeps: remove \
-                     one of the two"
-                }
-                RenameFlaw::ClaimedTwice => {
-                    "one old task can become only one new task: keep the name in one `renamedFrom`"
-                }
-            }
-            .to_owned(),
-            Problem::InvalidName {
-                flaw: NameFlaw::Padded,
-                name,
-            } => format!(
-                "the API keeps the spaces; if unintended, write `{}`",
-                name.trim()
-            ),
-            Problem::InvalidName {
-                flaw: NameFlaw::Control,
-                ..
-            } => "a block scalar (`|` or `>`) adds a line break: write the name on one line"
-                .to_owned(),
-            Problem::UnsetVariable { name } => {
-                format!("set `{name}` in the environment, or give a default: `${{{name}:-value}}`")
-            }
-            Problem::SecretVariable { .. } => {
-                "credentials never go in a manifest; aicall reads them from the environment \
-                 itself"
-                    .to_owned()
-            }
-            Problem::Interpolation { .. } => {
-                "write `${NAME}` or `${NAME:-default}`, or `$${` for a literal `${`".to_owned()
-            }
-            Problem::Version { .. } => "this aicall reads `version: 1`".to_owned(),
-            Problem::NoTasks { empty_file: false } => {
-                "list at least one task under `tasks:`".to_owned()
-            }
-            Problem::UpdateLimit { .. } => {
-                "a task created with more than 120 could never be updated later".to_owned()
-            }
-            Problem::TabIndentation => "YAML forbids tabs for indentation: use spaces".to_owned(),
-            Problem::AliasLimit { .. } | Problem::TooDeep { .. } => {
-                "manifests this large are not supported; split the file".to_owned()
-            }
-            Problem::Tag { .. } => {
-                "remove the tag; only the YAML core tags (`!!str`, `!!int`, ...) are read"
-                    .to_owned()
-            }
-            _ => return None,
-        })
     }
 }
 
@@ -554,6 +494,26 @@ mod tests {
             (Problem::UpdateLimit { minutes: 121 }, Severity::Warning),
             (name(NameFlaw::Control), Severity::Error),
             (name(NameFlaw::Padded), Severity::Warning),
+            (
+                Problem::NotAFile {
+                    kind: FileKind::Fifo,
+                },
+                Severity::Error,
+            ),
+            (
+                Problem::BrokenLink {
+                    flaw: LinkFlaw::Loop,
+                },
+                Severity::Error,
+            ),
+            (
+                Problem::BrokenLink {
+                    flaw: LinkFlaw::Ancestor {
+                        target: "..".to_owned(),
+                    },
+                },
+                Severity::Warning,
+            ),
         ] {
             assert_eq!(problem.severity(), severity, "{problem:?}");
             assert!(problem.code().severities().contains(&severity));

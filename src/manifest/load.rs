@@ -7,15 +7,21 @@
 //! manifest, is a usage error ([`ManifestError`], exit 2): the command
 //! line names nothing to check. Everything wrong *inside* a file — that it
 //! cannot be read included — is a [`Diagnostic`] (exit 1).
+//!
+//! Nothing is opened before its type is known (issue 7): a FIFO named
+//! `*.yaml` would block the read forever, waiting for a writer, and a
+//! device could be endless. Only regular files are read; anything else
+//! found or named is a `not-a-file` diagnostic. A broken symbolic link
+//! (dangling, or in a loop) is a `broken-link` diagnostic on that entry,
+//! and the rest of its directory is still read.
 
-use std::collections::HashMap;
 use std::collections::HashSet;
 use std::io::Read as _;
 use std::path::{Path, PathBuf};
 
-use crate::diag::{Diagnostic, FileId, Problem, RenameFlaw, SourceFile, Sources, Span};
+use crate::diag::{Diagnostic, FileId, FileKind, LinkFlaw, Problem, SourceFile, Sources, Span};
 use crate::manifest::model::TaskSpec;
-use crate::manifest::validate::Checker;
+use crate::manifest::validate::{Checker, check_names, check_renames};
 use crate::manifest::{interpolate, yaml};
 
 /// Files larger than this are refused: manifests are hand-written, and
@@ -110,6 +116,7 @@ pub fn load(
                 let read = read(&path);
                 add(&mut sources, &mut failed, path, read);
             }
+            Input::Refused(path, problem) => add(&mut sources, &mut failed, path, Err(problem)),
         }
     }
     Ok(check(sources, failed, env))
@@ -129,6 +136,8 @@ pub fn load_texts(files: Vec<(PathBuf, String)>, env: &dyn Fn(&str) -> Option<St
 enum Input {
     File(PathBuf),
     Stdin,
+    /// Found or named, but not to be opened: why is the diagnostic.
+    Refused(PathBuf, Problem),
 }
 
 fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
@@ -140,11 +149,15 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
     };
     let mut inputs = Vec::new();
     let mut seen = HashSet::new();
-    let mut push = |inputs: &mut Vec<Input>, path: PathBuf| {
+    let mut push = |inputs: &mut Vec<Input>, input: Input| {
+        let path = match &input {
+            Input::File(path) | Input::Refused(path, _) => path,
+            Input::Stdin => return,
+        };
         // `aicall validate dir dir/a.yaml` reads `a.yaml` once.
-        let key = std::fs::canonicalize(&path).unwrap_or_else(|_| path.clone());
+        let key = std::fs::canonicalize(path).unwrap_or_else(|_| path.clone());
         if seen.insert(key) {
-            inputs.push(Input::File(path));
+            inputs.push(input);
         }
     };
     for path in paths {
@@ -156,17 +169,25 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
         }
         let metadata = match std::fs::metadata(path) {
             Ok(metadata) => metadata,
-            Err(err) if err.kind() == std::io::ErrorKind::NotFound => {
-                return Err(ManifestError::NotFound { path: path.clone() });
-            }
-            // Unreadable: reading it will say why, as a diagnostic.
-            Err(_) => {
-                push(&mut inputs, path.clone());
-                continue;
-            }
+            Err(err) => match broken_link(path, &err) {
+                // A link that is there but leads nowhere is not "does not
+                // exist": `ls` lists it.
+                Some(problem) => {
+                    push(&mut inputs, Input::Refused(path.clone(), problem));
+                    continue;
+                }
+                None if err.kind() == std::io::ErrorKind::NotFound => {
+                    return Err(ManifestError::NotFound { path: path.clone() });
+                }
+                // Unreadable: reading it will say why, as a diagnostic.
+                None => {
+                    push(&mut inputs, Input::File(path.clone()));
+                    continue;
+                }
+            },
         };
         if !metadata.is_dir() {
-            push(&mut inputs, path.clone());
+            push(&mut inputs, file_input(path.clone(), &metadata.file_type()));
             continue;
         }
         let before = inputs.len();
@@ -176,14 +197,26 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
             .into_iter()
             .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()));
         for entry in walk {
-            let entry = entry.map_err(|source| ManifestError::Walk {
-                path: path.clone(),
-                source,
-            })?;
-            if entry.file_type().is_dir() || !is_manifest_name(entry.path()) {
-                continue;
-            }
-            let found = entry.into_path();
+            let (found, input) = match entry {
+                Ok(entry) => {
+                    if entry.file_type().is_dir() || !is_manifest_name(entry.path()) {
+                        continue;
+                    }
+                    let file_type = entry.file_type();
+                    let found = entry.into_path();
+                    (found.clone(), file_input(found, &file_type))
+                }
+                Err(err) => match walk_problem(&err) {
+                    Some((found, problem)) => (found.clone(), Input::Refused(found, problem)),
+                    None if err.depth() == 0 => {
+                        return Err(ManifestError::Walk {
+                            path: path.clone(),
+                            source: err,
+                        });
+                    }
+                    None => continue,
+                },
+            };
             let shown = if path.as_os_str() == "." {
                 found
                     .strip_prefix(".")
@@ -192,13 +225,125 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
             } else {
                 found
             };
-            push(&mut inputs, shown);
+            push(&mut inputs, input.with_path(shown));
         }
         if inputs.len() == before && !seen_any_manifest(path) {
             return Err(ManifestError::NoManifests { path: path.clone() });
         }
     }
     Ok(inputs)
+}
+
+impl Input {
+    /// The same input under another name (how it is shown).
+    fn with_path(self, path: PathBuf) -> Input {
+        match self {
+            Input::File(_) => Input::File(path),
+            Input::Refused(_, problem) => Input::Refused(path, problem),
+            Input::Stdin => Input::Stdin,
+        }
+    }
+}
+
+/// A path to read when it is a regular file, else refused unopened.
+fn file_input(path: PathBuf, file_type: &std::fs::FileType) -> Input {
+    match file_kind(file_type) {
+        None => Input::File(path),
+        Some(kind) => Input::Refused(path, Problem::NotAFile { kind }),
+    }
+}
+
+/// What a file is when it is not a regular file (nor a directory).
+fn file_kind(file_type: &std::fs::FileType) -> Option<FileKind> {
+    if file_type.is_file() || file_type.is_dir() {
+        return None;
+    }
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::FileTypeExt as _;
+        if file_type.is_fifo() {
+            return Some(FileKind::Fifo);
+        }
+        if file_type.is_socket() {
+            return Some(FileKind::Socket);
+        }
+        if file_type.is_block_device() || file_type.is_char_device() {
+            return Some(FileKind::Device);
+        }
+    }
+    Some(FileKind::Other)
+}
+
+/// An entry of a directory that could not be looked at, as a diagnostic
+/// on that entry; `None` when it is no concern of ours (a broken link
+/// that could never be a manifest) or not an entry (the root itself).
+fn walk_problem(err: &walkdir::Error) -> Option<(PathBuf, Problem)> {
+    let found = err.path()?.to_path_buf();
+    if err.depth() == 0 || is_hidden(found.file_name().unwrap_or_default()) {
+        return None;
+    }
+    if let Some(ancestor) = err.loop_ancestor() {
+        let target = std::fs::read_link(&found).map_or_else(
+            |_| ancestor.display().to_string(),
+            |target| target.display().to_string(),
+        );
+        return Some((
+            found,
+            Problem::BrokenLink {
+                flaw: LinkFlaw::Ancestor { target },
+            },
+        ));
+    }
+    let io = err.io_error()?;
+    if let Some(problem) = broken_link(&found, io) {
+        return is_manifest_name(&found).then_some((found, problem));
+    }
+    let is_dir = std::fs::symlink_metadata(&found).is_ok_and(|m| m.is_dir());
+    (is_dir || is_manifest_name(&found)).then(|| {
+        (
+            found,
+            Problem::Read {
+                message: io.to_string(),
+            },
+        )
+    })
+}
+
+/// Why `path`, whose metadata could not be read (`err`), is a broken
+/// symbolic link; `None` when it is not a link at all.
+///
+/// A loop is found by following the links by hand (the standard library
+/// has no stable "too many links" error kind): a path met twice, or more
+/// links than any system follows.
+fn broken_link(path: &Path, err: &std::io::Error) -> Option<Problem> {
+    let target = std::fs::read_link(path).ok()?;
+    let mut current = path.to_path_buf();
+    let mut visited = HashSet::new();
+    while visited.len() <= 40 {
+        if !visited.insert(current.clone()) {
+            break;
+        }
+        match std::fs::read_link(&current) {
+            Ok(next) => {
+                current = current
+                    .parent()
+                    .map_or_else(|| next.clone(), |parent| parent.join(&next));
+            }
+            Err(_) if err.kind() == std::io::ErrorKind::NotFound => {
+                return Some(Problem::BrokenLink {
+                    flaw: LinkFlaw::Dangling {
+                        target: target.display().to_string(),
+                    },
+                });
+            }
+            // The chain ends in something that exists but cannot be read:
+            // reading it will say why.
+            Err(_) => return None,
+        }
+    }
+    Some(Problem::BrokenLink {
+        flaw: LinkFlaw::Loop,
+    })
 }
 
 /// Whether a directory holds a manifest at all (its files may have been
@@ -227,6 +372,12 @@ fn read(path: &Path) -> Result<(Vec<u8>, u64), Problem> {
     let io = |err: std::io::Error| Problem::Read {
         message: err.to_string(),
     };
+    // Discovery looked already; look again just before opening, since
+    // opening a FIFO blocks until someone writes to it.
+    let metadata = std::fs::metadata(path).map_err(io)?;
+    if let Some(kind) = file_kind(&metadata.file_type()) {
+        return Err(Problem::NotAFile { kind });
+    }
     let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
     if size > MAX_FILE_BYTES {
@@ -322,63 +473,11 @@ fn check(
         }
     }
 
-    // Names are the identity of tasks in the account (§3.1): exact match,
-    // across every file given.
-    let mut first: HashMap<&str, (FileId, Span)> = HashMap::with_capacity(found.len());
-    for (id, task) in &found {
-        let Some((name, span)) = &task.name else {
-            continue;
-        };
-        match first.get(name.as_str()) {
-            Some((first_id, first_span)) => diagnostics.push(
-                Diagnostic::new(*id, *span, Problem::DuplicateName { name: name.clone() })
-                    .with_related(*first_id, *first_span, "first used here"),
-            ),
-            None => {
-                first.insert(name, (*id, *span));
-            }
-        }
-    }
-    // An old name is the name of one task only, and of no task the
-    // manifests declare: a task is renamed from a name nobody keeps.
-    let mut claimed: HashMap<&str, (FileId, Span)> = HashMap::new();
-    for (id, task) in &found {
-        for (old, span) in &task.renamed_from {
-            if let Some((declared_id, declared_span)) = first.get(old.as_str()) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        *id,
-                        *span,
-                        Problem::Rename {
-                            old: old.clone(),
-                            flaw: RenameFlaw::Declared,
-                        },
-                    )
-                    .with_related(
-                        *declared_id,
-                        *declared_span,
-                        "declared here",
-                    ),
-                );
-            } else if let Some((claim_id, claim_span)) = claimed.get(old.as_str()) {
-                diagnostics.push(
-                    Diagnostic::new(
-                        *id,
-                        *span,
-                        Problem::Rename {
-                            old: old.clone(),
-                            flaw: RenameFlaw::ClaimedTwice,
-                        },
-                    )
-                    .with_related(*claim_id, *claim_span, "first claimed here"),
-                );
-            } else {
-                claimed.insert(old, (*id, *span));
-            }
-        }
-    }
-    drop(first);
-    drop(claimed);
+    // Names are the identity of tasks in the account (§3.1): unique, and
+    // not merely different in what cannot be seen (issue 7); old names
+    // belong to one task and to no declared one (issue 8).
+    check_names(&found, &mut diagnostics);
+    check_renames(&found, &mut diagnostics);
 
     // Aliases copy nodes, and with them the problems of their values:
     // report each once.
@@ -399,5 +498,107 @@ fn check(
         diagnostics,
         files: sources.len(),
         sources,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MANIFEST: &str = "version: 1\ntasks: []\n";
+
+    fn codes(inputs: &[Input]) -> Vec<(String, Option<&'static str>)> {
+        inputs
+            .iter()
+            .map(|input| match input {
+                Input::File(path) => (path.display().to_string(), None),
+                Input::Refused(path, problem) => {
+                    (path.display().to_string(), Some(problem.code().as_str()))
+                }
+                Input::Stdin => ("-".to_owned(), None),
+            })
+            .collect()
+    }
+
+    /// Issue 7: broken links and files that are not regular are inputs
+    /// refused with their diagnostic; the rest of the directory is read.
+    #[cfg(unix)]
+    #[test]
+    fn broken_links_and_fifos_are_refused_entries_not_errors_of_the_directory() {
+        use std::os::unix::fs::symlink;
+
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        std::fs::write(root.join("a.yaml"), MANIFEST).unwrap();
+        std::fs::create_dir(root.join("sub")).unwrap();
+        std::fs::write(root.join("sub/b.yml"), MANIFEST).unwrap();
+        symlink("gone.yaml", root.join("dangling.yaml")).unwrap();
+        symlink("two.yaml", root.join("one.yaml")).unwrap();
+        symlink("one.yaml", root.join("two.yaml")).unwrap();
+        symlink("..", root.join("sub/up")).unwrap();
+        symlink("gone", root.join("notes.txt")).unwrap();
+        symlink("gone", root.join(".hidden.yaml")).unwrap();
+        let made = std::process::Command::new("mkfifo")
+            .arg(root.join("pipe.yaml"))
+            .status()
+            .unwrap();
+        assert!(made.success());
+
+        let inputs = discover(&[root.to_path_buf()]).unwrap();
+        let shown = |name: &str| root.join(name).display().to_string();
+        assert_eq!(
+            codes(&inputs),
+            [
+                (shown("a.yaml"), None),
+                (shown("dangling.yaml"), Some("broken-link")),
+                (shown("one.yaml"), Some("broken-link")),
+                (shown("pipe.yaml"), Some("not-a-file")),
+                (shown("sub/b.yml"), None),
+                (shown("sub/up"), Some("broken-link")),
+                (shown("two.yaml"), Some("broken-link")),
+            ]
+        );
+        let flaw = |name: &str| {
+            inputs.iter().find_map(|input| match input {
+                Input::Refused(path, Problem::BrokenLink { flaw }) if *path == root.join(name) => {
+                    Some(flaw.clone())
+                }
+                _ => None,
+            })
+        };
+        assert_eq!(
+            flaw("dangling.yaml"),
+            Some(LinkFlaw::Dangling {
+                target: "gone.yaml".to_owned()
+            })
+        );
+        assert_eq!(flaw("one.yaml"), Some(LinkFlaw::Loop));
+        assert_eq!(
+            flaw("sub/up"),
+            Some(LinkFlaw::Ancestor {
+                target: "..".to_owned()
+            })
+        );
+
+        // Named one by one: the same, and never "does not exist".
+        let named = discover(&[root.join("dangling.yaml"), root.join("pipe.yaml")]).unwrap();
+        assert_eq!(
+            codes(&named),
+            [
+                (shown("dangling.yaml"), Some("broken-link")),
+                (shown("pipe.yaml"), Some("not-a-file")),
+            ]
+        );
+        assert!(matches!(
+            discover(&[root.join("nothing.yaml")]),
+            Err(ManifestError::NotFound { .. })
+        ));
+        // Reading checks again, before opening.
+        assert_eq!(
+            read(&root.join("pipe.yaml")).map(|_| ()),
+            Err(Problem::NotAFile {
+                kind: FileKind::Fifo
+            })
+        );
     }
 }

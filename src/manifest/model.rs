@@ -38,6 +38,29 @@ pub struct TaskSpec {
     pub origin: Origin,
 }
 
+impl TaskSpec {
+    /// The longest task name aicall accepts, in characters (Unicode scalar
+    /// values, as Alibaba Cloud's documentation counts them: `续` is one).
+    ///
+    /// The API documents no maximum (`aiccs-api.md` §3.1 says only "unique
+    /// within the account"), but issue 7 found what happens without one: a
+    /// name of 1 MiB made the HTTP client refuse the URL before sending
+    /// ("not a valid Uri": it takes at most 64 KiB), and apply never
+    /// converged. Every parameter travels in the query string (§1.2), and
+    /// the name does on every request that carries it: the create, and the
+    /// look-up by name (`QueryAiCallTaskPage` with `TaskName`) that plan
+    /// and apply make. Percent-encoded, a character takes up to 12 bytes
+    /// (4 UTF-8 bytes, each `%XX`), so 128 characters stay under 1.6 KB,
+    /// far inside the 8 KB request line that gateways and proxies commonly
+    /// allow. Sibling limits: Alibaba Cloud names its resources with 2 to
+    /// 128 characters in most products (ECS instances, RAM users), while
+    /// the sibling `UpdateAiOutboundTask` allows only 1 to 15; 128 is the
+    /// generous one of the two, so no name the service may accept is
+    /// refused for a guess. 128 Chinese characters are 256 terminal
+    /// columns, which output shows whole ([`crate::diag::words::SHOWN_WIDTH`]).
+    pub const MAX_NAME_CHARS: usize = 128;
+}
+
 /// When a task starts.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Start {
@@ -50,8 +73,9 @@ pub enum Start {
 /// A scheduled start.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scheduled {
-    /// The instant.
-    pub at: jiff::Timestamp,
+    /// The instant, in the offset it was written in; within the API's
+    /// range ([`crate::instant::in_api_range`]).
+    pub at: crate::instant::Instant,
     /// The date-time as written (after interpolation), for messages.
     pub written: String,
 }

@@ -58,8 +58,9 @@ pub struct ManifestDocument {
 pub struct Task {
     /// The task's name (TaskName): its identity in the account, compared
     /// exactly, unique across all manifests. Tasks cannot be deleted, so a
-    /// name is used for good.
-    #[schemars(length(min = 1))]
+    /// name is used for good. At most 128 characters: the name travels in
+    /// the URL of every request that creates or looks up the task.
+    #[schemars(length(min = 1, max = crate::manifest::model::TaskSpec::MAX_NAME_CHARS))]
     pub name: String,
     /// Names the task had before (UpdateAiCallTask can change TaskName):
     /// one name or a list. When no account task has `name` but one has an

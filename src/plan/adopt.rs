@@ -117,19 +117,23 @@ fn adopt_one(task: &AccountTask, carriers: usize, options: AdoptOptions) -> Task
             None
         }
         Some(Start::Immediate) => Some(SpecStart::Immediate),
-        Some(Start::Scheduled(start)) => match start.timestamp() {
-            // Validation refuses a start at or before the epoch.
-            Some(at) if start.at_ms > 0 => Some(SpecStart::At(Scheduled {
-                at,
-                written: start.rfc3339_in(options.offset),
-            })),
-            _ => {
-                gaps.push(Gap::Unexpressible {
-                    field: Field::Start,
-                });
-                None
+        Some(Start::Scheduled(start)) => {
+            match crate::instant::Instant::from_millisecond(start.at_ms, options.offset) {
+                // Validation refuses a start outside the API's range.
+                Some(at) if crate::instant::in_api_range(start.at_ms) => {
+                    Some(SpecStart::At(Scheduled {
+                        at,
+                        written: start.rfc3339_in(options.offset),
+                    }))
+                }
+                _ => {
+                    gaps.push(Gap::Unexpressible {
+                        field: Field::Start,
+                    });
+                    None
+                }
             }
-        },
+        }
     };
 
     let concurrency = match config.concurrency {

@@ -9,6 +9,7 @@ use jiff::tz::Offset;
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
 
+use crate::instant::Instant;
 use crate::manifest::field::Field;
 pub use crate::manifest::model::DeclaredStatus;
 use crate::manifest::model::{RetryReason, Weekday, Window};
@@ -166,11 +167,13 @@ impl ScheduledStart {
         self.rfc3339_in(self.offset())
     }
 
-    /// RFC 3339 in `offset`.
+    /// RFC 3339 in `offset`. Through [`Instant`], not jiff's `Timestamp`,
+    /// whose range ends a day short of the API's (issue 7):
+    /// `9999-12-31T23:59:59.999Z` must show as itself. Milliseconds no
+    /// clock can show (beyond year 9999 in `offset`) are shown as they are.
     pub fn rfc3339_in(self, offset: Offset) -> String {
-        match self.timestamp() {
-            Some(ts) if offset == Offset::UTC => ts.to_string(),
-            Some(ts) => ts.display_with_offset(offset).to_string(),
+        match Instant::from_millisecond(self.at_ms, offset) {
+            Some(at) => at.to_string(),
             None => self.at_ms.to_string(),
         }
     }
@@ -201,9 +204,11 @@ impl TryFrom<ScheduledWire> for ScheduledStart {
     type Error = String;
 
     fn try_from(wire: ScheduledWire) -> Result<ScheduledStart, String> {
-        let (timestamp, offset) = parse_rfc3339(&wire.at)
+        let at = Instant::parse(&wire.at)
+            .ok()
+            .filter(Instant::is_whole_millisecond)
             .ok_or_else(|| format!("`at` is not an RFC 3339 date-time: `{}`", wire.at))?;
-        if timestamp.as_millisecond() != wire.at_ms {
+        if at.as_millisecond() != wire.at_ms {
             return Err(format!(
                 "`at` ({}) and `atMs` ({}) are not the same instant: what is shown must be what is sent",
                 wire.at, wire.at_ms
@@ -211,17 +216,9 @@ impl TryFrom<ScheduledWire> for ScheduledStart {
         }
         Ok(ScheduledStart {
             at_ms: wire.at_ms,
-            offset_seconds: offset.seconds(),
+            offset_seconds: at.offset().seconds(),
         })
     }
-}
-
-/// An RFC 3339 date-time with its offset.
-fn parse_rfc3339(text: &str) -> Option<(Timestamp, Offset)> {
-    let pieces = jiff::fmt::temporal::Pieces::parse(text).ok()?;
-    let offset = pieces.offset()?.to_numeric_offset();
-    let timestamp: Timestamp = text.parse().ok()?;
-    Some((timestamp, offset))
 }
 
 /// A redial policy.
@@ -556,4 +553,45 @@ impl Plan {
 /// A time as people are shown it: RFC 3339 UTC, to the (truncated) second.
 pub fn shown_time(now: Timestamp) -> String {
     now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Issue 7: the API's last millisecond is beyond jiff's `Timestamp`;
+    /// it shows as itself and a saved plan carrying it reads back.
+    #[test]
+    fn the_edges_of_the_api_range_render_and_round_trip() {
+        for (at_ms, offset_seconds, shown) in [
+            (crate::instant::LAST_MS, 0, "9999-12-31T23:59:59.999Z"),
+            (
+                crate::instant::LAST_MS - 999 - 3_600_000,
+                3600,
+                "9999-12-31T23:59:59+01:00",
+            ),
+            (crate::instant::FIRST_MS, 0, "1970-01-01T00:00:00Z"),
+        ] {
+            let start = ScheduledStart {
+                at_ms,
+                offset_seconds,
+            };
+            assert_eq!(start.rfc3339(), shown);
+            let json = serde_json::to_value(start).unwrap();
+            assert_eq!(json["at"], shown);
+            assert_eq!(
+                serde_json::from_value::<ScheduledStart>(json).unwrap(),
+                start
+            );
+        }
+        // No clock east of UTC can show the last millisecond before 10000.
+        let last = ScheduledStart {
+            at_ms: crate::instant::LAST_MS,
+            offset_seconds: 0,
+        };
+        assert_eq!(
+            last.rfc3339_in(Offset::from_hours(1).unwrap()),
+            crate::instant::LAST_MS.to_string()
+        );
+    }
 }

@@ -5,6 +5,7 @@
 use std::path::Path;
 
 use crate::diag::plural;
+use crate::diag::words::shorten;
 use crate::plan::check::{DigestKind, EntryPart, Mismatch, Staleness};
 use crate::plan::saved::Precondition;
 
@@ -78,7 +79,7 @@ fn refusal(path: &Path, verdict: &str, reasons: &[String], style: Style) -> Stri
 }
 
 fn names(names: &[String]) -> String {
-    let quoted: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+    let quoted: Vec<String> = names.iter().map(|n| format!("`{}`", shorten(n))).collect();
     quoted.join(", ")
 }
 

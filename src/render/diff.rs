@@ -7,6 +7,7 @@ use std::fmt::Write as _;
 use similar::{Algorithm, DiffOp, capture_diff_slices};
 use unicode_width::UnicodeWidthStr as _;
 
+use crate::diag::words::shorten;
 use crate::manifest::field::Field;
 
 use super::style::{Paint, Style};
@@ -50,8 +51,8 @@ pub fn field_change(
             }
         }
         (account, manifest) => {
-            let account = account.one_line();
-            let manifest = manifest.one_line();
+            let account = shorten(&account.one_line()).into_owned();
+            let manifest = shorten(&manifest.one_line()).into_owned();
             if account.width() >= LONG_TEXT || manifest.width() >= LONG_TEXT {
                 let _ = writeln!(
                     out,
@@ -104,7 +105,7 @@ fn list_lines(
     for item in items {
         let label = if *first { field } else { "" };
         *first = false;
-        let text = format!("{sign} {item}");
+        let text = format!("{sign} {}", shorten(item));
         let text = match paint {
             Some(paint) => style.paint(paint, &text),
             None => text,

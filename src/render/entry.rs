@@ -6,6 +6,7 @@
 
 use std::fmt::Write as _;
 
+use crate::diag::words::shorten;
 use crate::plan::model::{Action, DeclaredStatus, Step, TaskEntry};
 
 use super::diff::{FIELD_WIDTH, field_change};
@@ -61,7 +62,10 @@ fn header(out: &mut String, entry: &TaskEntry, style: Style) {
         words::action_paint(entry.action),
         words::action_label(entry.action),
     );
-    let mut line = format!("{label} {}", style.paint(Paint::Bold, &entry.name));
+    let mut line = format!(
+        "{label} {}",
+        style.paint(Paint::Bold, &shorten(&entry.name))
+    );
     if let Some(id) = &entry.task_id {
         match entry.status {
             Some(known) => {
@@ -83,7 +87,7 @@ fn create(out: &mut String, entry: &TaskEntry, style: Style) {
     for (field, value) in create_fields(&entry.desired) {
         let shown = match &value {
             Shown::Absent => style.paint(Paint::Dim, "(not sent: the service decides)"),
-            value => style.paint(Paint::Add, &value.one_line()),
+            value => style.paint(Paint::Add, &shorten(&value.one_line())),
         };
         line(out, field.key(), &shown);
     }
@@ -113,8 +117,8 @@ fn changes(out: &mut String, entry: &TaskEntry, style: Style) {
             "name",
             &format!(
                 "{} → {}",
-                style.paint(Paint::Error, old),
-                style.paint(Paint::Add, &entry.name)
+                style.paint(Paint::Error, &shorten(old)),
+                style.paint(Paint::Add, &shorten(&entry.name))
             ),
         );
     }

@@ -15,6 +15,7 @@
 
 use std::fmt::Write as _;
 
+use crate::diag::words::shorten;
 use crate::plan::model::{Action, Plan, TaskEntry};
 
 use super::entry::render_entry;
@@ -375,7 +376,10 @@ fn details(entry: &TaskEntry) -> String {
 /// Text inside inline code in a table cell or summary: HTML `<code>` with
 /// everything escaped, so names holding `|`, backticks or `<` stay intact.
 pub fn html_code(text: &str) -> String {
-    format!("<code>{}</code>", escape_html(text).replace('|', "&#124;"))
+    format!(
+        "<code>{}</code>",
+        escape_html(&shorten(text)).replace('|', "&#124;")
+    )
 }
 
 /// Text for a Markdown code span; backticks would end it, so they become

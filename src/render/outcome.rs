@@ -4,6 +4,7 @@
 
 use crate::apply::{Outcome, Report, StepError};
 use crate::chain;
+use crate::diag::words::{LINE_WIDTH, shorten, shorten_to};
 use crate::plan::model::{Action, Step};
 
 use super::style::{Paint, Style};
@@ -15,15 +16,26 @@ pub const PROGRESS_TEMPLATE: &str = "{bar:30} {pos}/{len} done or settled  {msg}
 
 /// A reply was lost and the name is being looked up.
 pub fn looking_up(name: &str, error: &StepError, style: Style) -> String {
-    format!(
+    let name = shorten(name);
+    bounded(&format!(
         "{} {name}: {}; looking the name up before sending anything again",
         style.paint(Paint::Warning, "? reply lost"),
         chain::root_cause(error.api())
-    )
+    ))
+}
+
+/// Each line of `text` within [`LINE_WIDTH`], keeping both ends (issue 7:
+/// a line per task, whatever the size of a name or of a service message).
+fn bounded(text: &str) -> String {
+    text.split('\n')
+        .map(|line| shorten_to(line, LINE_WIDTH))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// One step of a task with several is done.
 pub fn step_done(name: &str, step: Step, style: Style) -> String {
+    let name = shorten(name);
     let done = match step {
         Step::Create => "created",
         Step::Update => "updated",
@@ -44,10 +56,10 @@ pub fn finished(
     style: Style,
 ) -> String {
     let counter = style.paint(Paint::Dim, &format!("[{done}/{total}]"));
-    format!(
+    bounded(&format!(
         "{} {counter}",
-        outcome_line(name, action, steps, outcome, style)
-    )
+        outcome_line(&shorten(name), action, steps, outcome, style)
+    ))
 }
 
 fn with_causes(mut line: String, error: &StepError) -> String {
@@ -198,6 +210,7 @@ pub fn summary(report: &Report, blocked: usize, style: Style) -> String {
     };
     let mut out = format!("\n{head} {}.\n", parts.join(", "));
     for (name, outcome) in report.left_stopped() {
+        let name = shorten(name);
         if let Outcome::LeftStopped {
             task_id,
             error,
@@ -264,6 +277,31 @@ mod tests {
             "\nApply incomplete: 0 created, 1 failed, 1 abandoned in flight (re-run apply), 1 \
              blocked (not applied).\n"
         );
+    }
+
+    /// Issue 7: a line per task stays a line, whatever the name's size.
+    #[test]
+    fn long_names_and_errors_are_shortened_in_outcome_lines() {
+        let name = format!("a{}z", "n".repeat(1 << 20));
+        let failed = Outcome::Failed {
+            step: Step::Create,
+            error: step_error(&"x".repeat(1 << 20)),
+        };
+        for outcome in [Outcome::Skipped, failed] {
+            let line = finished(
+                &name,
+                (Action::Create, &[Step::Create]),
+                &outcome,
+                1,
+                1,
+                Style::plain(),
+            );
+            assert!(line.len() < 2 * LINE_WIDTH, "{} bytes", line.len());
+            assert!(
+                line.contains("nnn…nnn") && line.contains("nz: "),
+                "{line:.80}"
+            );
+        }
     }
 
     #[test]

@@ -6,6 +6,7 @@
 use std::fmt::Write as _;
 
 use crate::diag::plural;
+use crate::diag::words::shorten;
 use crate::plan::model::{Action, Plan, Source, TaskStatus};
 
 use super::entry::render_entry;
@@ -158,7 +159,7 @@ fn unmanaged(out: &mut String, plan: &Plan, style: Style) {
                     out,
                     "    {}  {}{}",
                     style.paint(Paint::Dim, &task.task_id),
-                    task.name,
+                    shorten(&task.name),
                     task.status
                         .map(|s| format!("  ({})", status(s)))
                         .unwrap_or_default()

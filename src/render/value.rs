@@ -4,6 +4,8 @@
 
 use jiff::tz::Offset;
 
+use crate::diag::words::shorten;
+
 use crate::manifest::field::Field;
 use crate::plan::model::{Retry, Start, TaskConfig};
 
@@ -19,12 +21,13 @@ pub enum Shown {
 }
 
 impl Shown {
-    /// The value on one line.
+    /// The value on one line, shortened when it is wider than
+    /// [`crate::diag::words::SHOWN_WIDTH`] (issue 7: a value of a megabyte is not shown whole).
     pub fn one_line(&self) -> String {
         match self {
             Shown::Absent => "(not set)".to_owned(),
-            Shown::Text(text) => text.clone(),
-            Shown::List(items) => items.join(", "),
+            Shown::Text(text) => shorten(text).into_owned(),
+            Shown::List(items) => shorten(&items.join(", ")).into_owned(),
         }
     }
 }

@@ -21,6 +21,10 @@ mod converge;
 mod emulator;
 /// `aicall export`: adopted accounts round-trip through validate and plan.
 mod export;
+/// Issue 7's inputs that hung or wedged a run, or were read wrongly: files
+/// that are not regular, broken links, long names and values, date edges,
+/// leap seconds, look-alike names.
+mod inputs;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
 /// Regression tests named after the issue they pin.

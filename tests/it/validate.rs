@@ -69,10 +69,16 @@ fn invalid_fixtures_as_json() {
     for code in validation_codes.map(|code| code.as_str()) {
         if [
             Code::Read,
+            // Git stores neither FIFOs nor (portably) broken links:
+            // `inputs.rs` makes them.
+            Code::NotAFile,
+            Code::BrokenLink,
             Code::TooLarge,
             Code::TooDeep,
             Code::UpdateLimit,
             Code::InvalidName,
+            // A warning: fixtures exit 1; `inputs.rs` covers it.
+            Code::LookalikeName,
         ]
         .iter()
         .any(|exempt| exempt.as_str() == code)

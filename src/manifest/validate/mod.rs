@@ -12,12 +12,13 @@
 //! The rules are grouped by family: `task` (a task's fields, merged with
 //! `defaults`), `keys` (unknown keys), `scalars` (strings, IDs, names,
 //! numbers), `start` (dates), `lists` (days and retry reasons), `windows`
-//! (times of day) and `retry`. Uniqueness of names across files is
-//! checked by `load`, which sees every file.
+//! (times of day) and `retry`; `names` checks the names across every
+//! file, once `load` has read them all.
 
 mod keys;
 mod lifecycle;
 mod lists;
+mod names;
 mod retry;
 mod scalars;
 mod start;
@@ -29,6 +30,7 @@ use std::path::Path;
 use crate::diag::{Diagnostic, Expected, FileId, Problem, Scope, SourceFile, Span};
 use crate::manifest::yaml::{Document, NodeKind, Resolved, describe, shown};
 
+pub use names::{check_names, check_renames};
 use task::Fields;
 pub use task::Found;
 

@@ -3,6 +3,7 @@
 
 use crate::diag::{Expected, NameFlaw, Problem, Span};
 use crate::manifest::field::Field;
+use crate::manifest::model::TaskSpec;
 use crate::manifest::validate::{Checker, first_line};
 use crate::manifest::yaml::{Node, NodeKind, Resolved, Style, describe, shown};
 
@@ -114,6 +115,19 @@ impl Checker<'_, '_> {
                 Problem::InvalidName {
                     name: name.to_owned(),
                     flaw: NameFlaw::Control,
+                },
+            );
+            return None;
+        }
+        let length = name.chars().count();
+        if length > TaskSpec::MAX_NAME_CHARS {
+            // Too long to send (issue 7): see `MAX_NAME_CHARS` for why 128.
+            self.report(
+                node.span,
+                Problem::NameTooLong {
+                    name: name.to_owned(),
+                    length,
+                    limit: TaskSpec::MAX_NAME_CHARS,
                 },
             );
             return None;
@@ -257,5 +271,29 @@ mod tests {
         let loaded = load(&format!("{HEAD}  - name: \" a\"\n"));
         assert!(!loaded.has_errors());
         assert_eq!(loaded.diagnostics[0].code(), "invalid-name");
+    }
+
+    /// Issue 7: names have a maximum length, in characters, checked
+    /// offline; the message shows a long name shortened.
+    #[test]
+    fn names_are_at_most_128_characters() {
+        let named = |name: &str| format!("{HEAD}  - name: {name}\n");
+        problems(&named(&"续".repeat(128)), &[]);
+        problems(
+            &named(&"续".repeat(129)),
+            &[("name-too-long", 9, 11, 129 * 3)],
+        );
+        problems(
+            &named(&format!("\"{}\"", "n".repeat(1000))),
+            &[("name-too-long", 9, 11, 1002)],
+        );
+        let loaded = load(&named(&"n".repeat(100_000)));
+        let message = loaded.diagnostics[0].message();
+        assert!(message.contains('…') && message.len() < 400, "{message}");
+        assert!(
+            message.ends_with("is 100000 characters long; aicall accepts at most 128"),
+            "{message}"
+        );
+        assert!(loaded.tasks.is_empty());
     }
 }

@@ -2,6 +2,7 @@
 //! date-time that carries its offset and fits the API's milliseconds.
 
 use crate::diag::{DatetimeFlaw, Expected, Problem, Scope, suggest};
+use crate::instant::{self, Instant, Unreadable};
 use crate::manifest::field::Field;
 use crate::manifest::model::{Scheduled, Start};
 use crate::manifest::validate::{Checker, first_line, unquote};
@@ -45,7 +46,7 @@ impl Checker<'_, '_> {
                     Some(word) => format!("did you mean `{word}`?"),
                     None => format!(
                         "for a scheduled start write `start: {{ at: \"{}\" }}`",
-                        if scalar.text.parse::<jiff::Timestamp>().is_ok() {
+                        if Instant::parse(&scalar.text).is_ok() {
                             written.trim_matches(['"', '\''])
                         } else {
                             "2030-01-07T09:00:00+08:00"
@@ -77,44 +78,28 @@ impl Checker<'_, '_> {
             || text.clone(),
             |scalar| unquote(&shown(node, scalar, self.file)),
         );
-        match text.parse::<jiff::Timestamp>() {
-            Ok(at) if at.subsec_nanosecond() % 1_000_000 != 0 => {
-                self.report(
-                    node.span,
-                    Problem::Datetime {
-                        found: written,
-                        flaw: DatetimeFlaw::Precision,
-                    },
-                );
-                None
-            }
-            Ok(at) if at.as_millisecond() <= 0 => {
-                self.report(
-                    node.span,
-                    Problem::Datetime {
-                        found: written,
-                        flaw: DatetimeFlaw::BeforeEpoch,
-                    },
-                );
-                None
-            }
-            Ok(at) => Some(Scheduled { at, written: text }),
-            Err(_) if text.parse::<jiff::civil::DateTime>().is_ok() => {
+        let flaw = match Instant::parse(&text) {
+            Ok(at) if !at.is_whole_millisecond() => DatetimeFlaw::Precision,
+            Ok(at) if at.as_millisecond() < instant::FIRST_MS => DatetimeFlaw::BeforeEpoch,
+            Ok(at) if at.as_millisecond() > instant::LAST_MS => DatetimeFlaw::AfterLast,
+            Ok(at) => return Some(Scheduled { at, written: text }),
+            Err(Unreadable::NoOffset) => {
                 // CI machines run in UTC: a naive time would silently shift.
                 self.report(node.span, Problem::NaiveDatetime { found: written });
-                None
+                return None;
             }
-            Err(_) => {
-                self.report(
-                    node.span,
-                    Problem::Datetime {
-                        found: written,
-                        flaw: calendar_flaw(&text).unwrap_or(DatetimeFlaw::Format),
-                    },
-                );
-                None
-            }
-        }
+            // jiff would clamp it to `:59`: another instant than written.
+            Err(Unreadable::LeapSecond) => DatetimeFlaw::LeapSecond,
+            Err(Unreadable::Format) => calendar_flaw(&text).unwrap_or(DatetimeFlaw::Format),
+        };
+        self.report(
+            node.span,
+            Problem::Datetime {
+                found: written,
+                flaw,
+            },
+        );
+        None
     }
 }
 
@@ -148,6 +133,7 @@ fn calendar_flaw(text: &str) -> Option<DatetimeFlaw> {
 
 #[cfg(test)]
 mod tests {
+    use crate::manifest::model::Start;
     use crate::manifest::validate::testing::{load, problems, task};
 
     #[test]
@@ -207,6 +193,68 @@ mod tests {
         let (text, help) = message("2030-02-28T25:00:00+08:00");
         assert!(text.ends_with("is not an RFC 3339 date-time"), "{text}");
         assert!(help.is_some_and(|help| help.contains("RFC 3339")));
+    }
+
+    /// Issue 7: the whole of the API's range is valid, its last
+    /// millisecond and its first included, whatever the offset; one
+    /// millisecond beyond either end is not.
+    #[test]
+    fn the_api_range_is_valid_to_its_last_millisecond() {
+        for at in [
+            "9999-12-31T23:59:59Z",
+            "9999-12-31T23:59:59.999Z",
+            "9999-12-31T23:59:59+01:00",
+            "9999-12-31T23:59:59.999+00:00",
+            "1970-01-01T00:00:00Z",
+            "1970-01-01T08:00:00+08:00",
+        ] {
+            let loaded = load(&task(&format!("    start: {{ at: \"{at}\" }}\n")));
+            assert_eq!(loaded.diagnostics, [], "{at}");
+            let Start::At(scheduled) = &loaded.tasks[0].start else {
+                panic!("not scheduled: {at}");
+            };
+            assert!(crate::instant::in_api_range(scheduled.at.as_millisecond()));
+        }
+        for (at, end) in [
+            (
+                "9999-12-31T23:59:59.999-00:01",
+                "is after `9999-12-31T23:59:59.999Z`, the last instant the API accepts",
+            ),
+            (
+                "1969-12-31T23:59:59.999Z",
+                "is before `1970-01-01T00:00:00Z`, where the API's milliseconds start",
+            ),
+        ] {
+            let text = task(&format!("    start: {{ at: \"{at}\" }}\n"));
+            problems(&text, &[("datetime", 10, 18, at.len() + 2)]);
+            let loaded = load(&text);
+            let message = loaded.diagnostics[0].message();
+            assert!(message.ends_with(end), "{message}");
+            assert_eq!(loaded.diagnostics[0].problem.help(), None);
+        }
+    }
+
+    /// Issue 7: `:60` was read as `:59` and sent as another instant.
+    #[test]
+    fn a_leap_second_is_refused_where_it_is_written() {
+        let text = task("    start: { at: 2030-06-30T23:59:60Z }\n");
+        problems(&text, &[("datetime", 10, 18, 20)]);
+        let loaded = load(&text);
+        assert_eq!(
+            loaded.diagnostics[0].message(),
+            "`start.at` is not a usable date-time: `2030-06-30T23:59:60Z` has `60` seconds: a \
+             leap second cannot be scheduled"
+        );
+        assert!(
+            loaded.diagnostics[0]
+                .problem
+                .help()
+                .is_some_and(|help| help.contains("without leap seconds"))
+        );
+        problems(
+            &task("    start: { at: \"2030-01-07T12:00:60+08:00\" }\n"),
+            &[("datetime", 10, 18, 27)],
+        );
     }
 
     #[test]

@@ -35,7 +35,7 @@ fn task(name: &str) -> Task {
 
 fn scheduled(written: &str) -> Start {
     Start::At(Scheduled {
-        at: written.parse().expect("a timestamp"),
+        at: crate::instant::Instant::parse(written).expect("a timestamp"),
         written: written.to_owned(),
     })
 }

@@ -212,8 +212,9 @@ fn what_cannot_be_declared_is_named() {
             "10",
             None,
             with(|c| {
+                // Before the API's first instant (0 ms).
                 c.start = Some(Start::Scheduled(ScheduledStart {
-                    at_ms: 0,
+                    at_ms: -1,
                     offset_seconds: 0,
                 }))
             }),

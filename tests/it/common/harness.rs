@@ -27,7 +27,9 @@
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::sync::mpsc;
+use std::time::Duration;
 
 /// The repository root, for tests that run on committed files.
 pub fn repo_root() -> &'static Path {
@@ -130,6 +132,38 @@ impl Test {
 
     /// Runs the binary and waits for it.
     pub fn run(&self) -> Output {
+        let child = self.spawn();
+        self.finish(child)
+    }
+
+    /// Runs the binary, killing it if it has not ended within `limit`:
+    /// for inputs that used to hang it (issue 7), so that a regression is
+    /// a failure with the output so far, not a test run that never ends.
+    /// The limit is generous; a run that ends in time costs nothing more.
+    #[track_caller]
+    pub fn run_within(&self, limit: Duration) -> Output {
+        let child = self.spawn();
+        let pid = child.id();
+        let (done, finished) = mpsc::channel();
+        std::thread::scope(|scope| {
+            scope.spawn(|| {
+                let _ = done.send(self.finish(child));
+            });
+            match finished.recv_timeout(limit) {
+                Ok(output) => output,
+                Err(_) => {
+                    kill(pid);
+                    let output = finished.recv().unwrap();
+                    panic!(
+                        "the binary did not end within {limit:?}: killed\n{}",
+                        output.snapshot()
+                    );
+                }
+            }
+        })
+    }
+
+    fn spawn(&self) -> Child {
         let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
         command
             .args(&self.args)
@@ -147,7 +181,10 @@ impl Test {
         for (key, value) in &self.env {
             command.env(key, value);
         }
-        let mut child = command.spawn().unwrap();
+        command.spawn().unwrap()
+    }
+
+    fn finish(&self, mut child: Child) -> Output {
         let mut stdin = child.stdin.take().unwrap();
         if let Some(bytes) = &self.stdin {
             // The binary may exit before reading; a closed pipe is fine.
@@ -255,4 +292,16 @@ pub fn unindent(text: &str) -> String {
         out.push_str(line.get(indent..).unwrap_or(line.trim_start_matches(' ')));
     }
     out
+}
+
+/// Ends the process `pid` at once (the watchdog of [`Test::run_within`]).
+fn kill(pid: u32) {
+    #[cfg(unix)]
+    let _ = Command::new("kill")
+        .args(["-KILL", &pid.to_string()])
+        .status();
+    #[cfg(windows)]
+    let _ = Command::new("taskkill")
+        .args(["/F", "/PID", &pid.to_string()])
+        .status();
 }
