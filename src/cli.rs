@@ -13,6 +13,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
+use crate::emulator::Operation;
 use crate::env;
 
 /// Declarative Alibaba Cloud AI call tasks.
@@ -276,9 +277,45 @@ pub struct EmulatorArgs {
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub drop_create_reply: Option<u64>,
 
+    /// Fault injection: on every Nth CreateAiCallTask, commit, then drop the connection unanswered.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub drop_create_reply_every: Option<u64>,
+
     /// Fault injection: refuse the Nth CreateAiCallTask with `InvalidParameter` (no side effect).
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub refuse_create: Option<u64>,
+
+    /// Quota of every operation: at most N requests per operation in any
+    /// rolling second; over it, `400 Throttling.User` with the gateway's
+    /// `x-ratelimit-user-api` header, before any side effect.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u32).range(1..))]
+    pub quota: Option<u32>,
+
+    /// Quota of one operation, e.g. `CreateAiCallTask=20` (repeatable);
+    /// overrides `--quota` for that operation.
+    #[arg(long, value_name = "ACTION=N", value_parser = parse_quota_for)]
+    pub quota_for: Vec<(Operation, u32)>,
+}
+
+/// `ACTION=N`: one of the six actions, and a quota of at least 1.
+fn parse_quota_for(text: &str) -> Result<(Operation, u32), String> {
+    let names = || {
+        Operation::ALL
+            .map(|op| format!("`{}`", op.action()))
+            .join(", ")
+    };
+    let (action, limit) = text
+        .split_once('=')
+        .ok_or_else(|| format!("`{text}` is not ACTION=N, e.g. `CreateAiCallTask=20`"))?;
+    let op = Operation::from_action(action.trim())
+        .ok_or_else(|| format!("`{action}` is not an action; one of {}", names()))?;
+    let limit = limit
+        .trim()
+        .parse::<u32>()
+        .ok()
+        .filter(|n| *n >= 1)
+        .ok_or_else(|| format!("`{limit}` is not a quota: a whole number of at least 1"))?;
+    Ok((op, limit))
 }
 
 /// Arguments of `aicall schema`.

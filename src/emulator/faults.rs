@@ -1,5 +1,6 @@
 //! Fault injection, off by default: added latency, throttling and 503s on
-//! a fixed rhythm, and one create whose reply is lost after it committed.
+//! a fixed rhythm, and creates whose reply is lost after they committed
+//! (one, or every Nth).
 //!
 //! Counting requests instead of drawing random numbers makes every fault
 //! deterministic, so a test that needs "the third request is throttled"
@@ -24,6 +25,9 @@ pub struct Faults {
     /// executed and made durable, then its connection is closed without a
     /// reply: the client cannot know whether the task exists.
     pub drop_create_reply: Option<u64>,
+    /// Every Nth `CreateAiCallTask` (counted like `drop_create_reply`) is
+    /// executed, then loses its reply the same way.
+    pub drop_create_reply_every: Option<u64>,
     /// The Nth `CreateAiCallTask` (counted like `drop_create_reply`) is
     /// refused with 400 `InvalidParameter` without being executed: a
     /// definite failure of one task among others.
@@ -49,7 +53,7 @@ impl Faults {
 
     /// Whether create number `n` (from 1) loses its reply.
     pub(crate) fn drops_create(&self, n: u64) -> bool {
-        self.drop_create_reply == Some(n)
+        self.drop_create_reply == Some(n) || every(self.drop_create_reply_every, n)
     }
 }
 
@@ -102,6 +106,16 @@ mod tests {
                 .filter(|n| drop.drops_create(*n))
                 .collect::<Vec<_>>(),
             [2]
+        );
+        let every_fifth = Faults {
+            drop_create_reply_every: Some(5),
+            ..Faults::default()
+        };
+        assert_eq!(
+            (1..16)
+                .filter(|n| every_fifth.drops_create(*n))
+                .collect::<Vec<_>>(),
+            [5, 10, 15]
         );
         let zero = Faults {
             throttle_every: Some(0),
