@@ -10,5 +10,5 @@ pub mod mapping;
 pub mod read;
 pub mod writer;
 
-pub use read::{AccountState, ReadOptions, read};
+pub use read::{AccountState, ReadEvent, ReadOptions, ReadProgress, read, read_reporting};
 pub use writer::AccountWriter;

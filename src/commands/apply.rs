@@ -66,6 +66,7 @@ async fn apply_with(
         desired,
         &settings.connection,
         settings.listing.show_unmanaged,
+        output,
     )
     .await?
     {
@@ -99,8 +100,12 @@ async fn apply_with(
         print(words::nothing_to_do())?;
         return Ok(ExitStatus::Success);
     }
-    if !settings.auto_approve && !confirm(creates.len(), output, manifests.reads_stdin())? {
-        return Ok(ExitStatus::Failure);
+    if !settings.auto_approve {
+        if !confirm(creates.len(), output, manifests.reads_stdin())? {
+            return Ok(ExitStatus::Failure);
+        }
+        // Time spent answering the prompt is not the API's.
+        session.client.restart_deadline();
     }
 
     let jobs: Vec<Job<_>> = creates

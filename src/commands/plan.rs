@@ -5,8 +5,11 @@
 //! call.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::account::{self, ReadOptions};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::account::{self, ReadEvent, ReadOptions};
 use crate::cli::PlanFormat;
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -16,6 +19,7 @@ use crate::plan::desired::desired_task;
 use crate::plan::model::{DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
 use crate::render::diagnostics::{render_text, summary};
+use crate::render::progress::{self, Reading};
 use crate::render::style::Paint;
 use crate::render::text::TextOptions;
 use crate::render::{json, markdown, plan_errors, text};
@@ -36,6 +40,7 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
             &desired,
             &settings.connection,
             settings.listing.show_unmanaged,
+            output,
         )
         .await;
         session.close().await?;
@@ -112,15 +117,18 @@ pub(crate) fn load_desired(
     Ok(Some(loaded.tasks.iter().map(desired_task).collect()))
 }
 
-/// Reads the account through `session` and builds the plan.
+/// Reads the account through `session` and builds the plan, showing how
+/// far reading has come on a terminal.
 pub(crate) async fn make_plan(
     session: &Session,
     desired: &[DesiredTask],
     connection: &Connection,
     show_unmanaged: bool,
+    output: &Output,
 ) -> Result<Result<Plan, Vec<PlanError>>, Error> {
     let names: Vec<&str> = desired.iter().map(|t| t.name.as_str()).collect();
-    let state = account::read(
+    let display = ReadingDisplay::new(output);
+    let state = account::read_reporting(
         &session.client,
         &names,
         ReadOptions {
@@ -128,8 +136,11 @@ pub(crate) async fn make_plan(
             parallelism: connection.read_parallelism,
             list_unmanaged: show_unmanaged,
         },
+        &|event| display.on(event),
     )
-    .await?;
+    .await;
+    display.finish();
+    let state = state?;
     Ok(build::build(Inputs {
         desired,
         observed: &state.observed,
@@ -142,6 +153,65 @@ pub(crate) async fn make_plan(
         target: session.target.clone(),
         now: jiff::Timestamp::now(),
     }))
+}
+
+/// What reading the account shows: a spinner line on a terminal (stderr),
+/// nothing extra without one; the page-size note either way, once.
+struct ReadingDisplay {
+    bar: Option<ProgressBar>,
+    style: crate::render::style::Style,
+    noted: AtomicBool,
+}
+
+impl ReadingDisplay {
+    fn new(output: &Output) -> ReadingDisplay {
+        let bar = output.stderr_is_terminal.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(progress::READING_TEMPLATE) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        ReadingDisplay {
+            bar,
+            style: output.stderr,
+            noted: AtomicBool::new(false),
+        }
+    }
+
+    fn on(&self, event: ReadEvent) {
+        match event {
+            ReadEvent::Progress(now) => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(progress::reading(&Reading {
+                        pages: (now.pages_read, now.pages_expected),
+                        lookups: (now.lookups_done, now.lookups),
+                        details: (now.details_read, now.details_found),
+                    }));
+                }
+            }
+            ReadEvent::PageSizeReduced { asked, used } => {
+                if self.noted.swap(true, Ordering::Relaxed) {
+                    return;
+                }
+                let note = progress::page_size_reduced(asked, used, self.style);
+                match &self.bar {
+                    Some(bar) => bar.suspend(|| {
+                        let _ = eprint(&note);
+                    }),
+                    None => {
+                        let _ = eprint(&note);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Writes a saved plan atomically: a reader never sees half a plan. The

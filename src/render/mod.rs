@@ -10,6 +10,7 @@ pub mod error;
 pub mod json;
 pub mod markdown;
 pub mod plan_errors;
+pub mod progress;
 pub mod style;
 pub mod text;
 pub mod value;
