@@ -14,6 +14,8 @@ mod client;
 mod common;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
+/// Pacing, retries and the deadline under quotas and faults (issue 10).
+mod pacing;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
 /// Regression tests named after the issue they pin.
