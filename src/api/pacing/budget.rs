@@ -5,8 +5,13 @@
 //! cuts it to `BETA` times what was being sent, and it grows back along
 //! the cubic curve of TCP CUBIC, `SCALE · (t − K)³ + W_max`, which climbs
 //! quickly back towards the rate that was throttled, lingers there, then
-//! probes beyond it. Three things differ, each for a reason of this API:
+//! probes beyond it. Four things differ, each for a reason of this API:
 //!
+//! - **A steeper curve.** botocore's scale, 0.4, suits the few requests a
+//!   second of an AWS client: back to 100/s it takes K = ∛(100 · 0.3 / 0.4)
+//!   = 4.2 s, most of a plan. [`SCALE`] is ten times that: back in 2 s at
+//!   100/s, 1.1 s at 20/s, still several of the gateway's one-second
+//!   windows.
 //! - **A safe start, then slow start.** The AWS SDKs send unpaced until
 //!   the first throttle. This API publishes no quota at all (`aiccs-api.md`
 //!   §8), so a budget starts at a rate known to be allowed somewhere and
@@ -40,8 +45,9 @@ use tokio::time::{Instant, sleep_until};
 
 /// The factor a throttle cuts the rate by (botocore, smithy-rs).
 pub const BETA: f64 = 0.7;
-/// The cubic curve's scale, in requests/s per s³ (botocore, smithy-rs).
-pub const SCALE: f64 = 0.4;
+/// The cubic curve's scale, in requests/s per s³: ten times botocore's
+/// (see the module docs).
+pub const SCALE: f64 = 4.0;
 /// While nothing has been throttled yet, the rate doubles this often.
 pub const DOUBLING: Duration = Duration::from_secs(1);
 /// After a cut, throttles for this long are the same excess: the
@@ -350,12 +356,15 @@ mod tests {
         let cut = budget.state().rate.unwrap();
         assert!((69.0..=71.0).contains(&cut), "cut to BETA × 100: {cut}");
         assert_eq!(budget.state().cuts, 1);
-        // K = ∛(100 · 0.3 / 0.4) ≈ 4.2 s back to 100; concave, so most of
-        // the way back within the first second or two.
-        busy_for(&budget, Duration::from_secs(1)).await;
+        // K = ∛(100 · 0.3 / 4) ≈ 2 s back to 100; concave, so most of the
+        // way back within the first second.
+        busy_for(&budget, Duration::from_millis(500)).await;
+        let after_half = budget.state().rate.unwrap();
+        assert!((85.0..=90.0).contains(&after_half), "{after_half}");
+        busy_for(&budget, Duration::from_millis(500)).await;
         let after_one = budget.state().rate.unwrap();
-        assert!((80.0..=90.0).contains(&after_one), "{after_one}");
-        busy_for(&budget, Duration::from_secs(4)).await;
+        assert!((95.0..=98.0).contains(&after_one), "{after_one}");
+        busy_for(&budget, Duration::from_secs(2)).await;
         let back = budget.state().rate.unwrap();
         assert!(back > 99.0, "{back}");
     }
