@@ -72,7 +72,14 @@ impl Client {
         loop {
             let cutoff = self.cutoff(action);
             let (error, waits) = match self.attempt(action, params, cutoff, &mut tries).await {
-                Attempt::Reply(Ok(data), _) => return Ok(data),
+                Attempt::Reply(Ok(data), waits) => {
+                    self.counters().answered();
+                    // A success may say the quota is spent (`Remain:0`).
+                    if let Some(wait) = waits.time_left {
+                        self.pacer().pause_for(action, wait);
+                    }
+                    return Ok(data);
+                }
                 Attempt::Reply(Err(error), waits) => (error, waits),
                 Attempt::Unsent => {
                     let error = self.deadline_error(action, subject, false, None);
@@ -110,6 +117,7 @@ impl Client {
                         .max(policy.base_delay),
                 }
             } else {
+                self.counters().answered();
                 tries.failures += 1;
                 waits
                     .retry_after
@@ -173,17 +181,6 @@ impl Client {
             (result, waits) = self.send_once(action, params) => Attempt::Reply(result, waits),
         };
         drop(permit);
-        if let Attempt::Reply(result, waits) = &sent {
-            let throttled =
-                matches!(result, Err(ApiError::Service { code, .. }) if reply::is_throttling(code));
-            if !throttled {
-                self.counters().answered();
-                // A success may say the quota is spent (`Remain:0`).
-                if let Some(wait) = waits.time_left {
-                    self.pacer().pause_for(action, wait);
-                }
-            }
-        }
         sent
     }
 

@@ -310,6 +310,8 @@ async fn a_service_capping_page_size_at_20_still_gets_a_plan() {
 /// as a server that stops answering would. Thawed and killed on drop.
 struct Frozen {
     child: std::process::Child,
+    /// Kept open: the emulator's stdout stays quiet after its banner.
+    _stdout: std::io::BufReader<std::process::ChildStdout>,
     endpoint: String,
     stderr: Option<crate::common::cloud::StderrLines>,
 }
@@ -335,11 +337,10 @@ impl Frozen {
             .strip_prefix("listening on ")
             .unwrap_or_else(|| panic!("unexpected banner {banner:?}"))
             .to_owned();
-        // The rest of stdout stays quiet; keep the pipe open.
-        std::mem::forget(stdout);
         let stderr = Some(crate::common::cloud::StderrLines::new(&mut child));
         Frozen {
             child,
+            _stdout: stdout,
             endpoint,
             stderr,
         }
