@@ -395,14 +395,14 @@ async fn a_frozen_server_ends_the_plan_at_its_deadline() {
         server.point(
             Test::new()
                 .write("tasks.yaml", plain_manifest(&["a", "b"]))
-                .args(["plan", "--timeout", "2s", "tasks.yaml"]),
+                .args(["plan", "--timeout", "1s", "tasks.yaml"]),
         ),
     )
     .await;
     output.assert_code(1);
     assert_contains(
         &output.stderr,
-        "error: `QueryAiCallTaskPage` got no reply before the run's deadline (2s) passed",
+        "error: `QueryAiCallTaskPage` got no reply before the run's deadline (1s) passed",
     );
     assert_contains(&output.stderr, "raise `--timeout`");
     assert!(output.stdout.is_empty(), "{}", output.stdout);
@@ -505,7 +505,7 @@ async fn a_create_in_flight_at_the_deadline_is_settled_by_look_up() {
                     "--parallelism",
                     "1",
                     "--timeout",
-                    "2s",
+                    "1s",
                     "tasks.yaml",
                 ]),
         )
@@ -518,7 +518,7 @@ async fn a_create_in_flight_at_the_deadline_is_settled_by_look_up() {
     );
     assert_contains(
         &output.stdout,
-        "! failed later: `CreateAiCallTask` for `later` was not sent: the run's deadline (2s) passed",
+        "! failed later: `CreateAiCallTask` for `later` was not sent: the run's deadline (1s) passed",
     );
     assert_contains(&output.stdout, "Apply incomplete: 1 created, 1 failed.");
     assert_eq!(cloud.creates_received(), 1);
