@@ -16,13 +16,33 @@
 //!    the floor, requests per task.
 //! 5. render: a 10,000-task plan as text, JSON and Markdown.
 //!
-//! The client's default rate limit (50 requests/s) would dominate every
-//! figure here; the scenarios raise it with `--rate-limit`, and the
-//! README gives the time at the default as well. PageSize is raised to
-//! the emulator's 100 (the default stays at 50).
+//! Scenarios 2–4 are round 1's: the quota is not the limit (the emulator
+//! has none) and `--rate-limit 10000` says so, which also starts pacing
+//! there; PageSize is raised to the emulator's 100.
+//!
+//! Issue 10's scenarios run with the client's defaults, no flags at all,
+//! against the emulator's quotas (`--quota`, `--quota-for`), and print
+//! requests and throttles per operation, wall time, the quota floor and
+//! the ratio:
+//!
+//! 6. plan as in 2 (10,000 in the account, 1,000 in the manifests, 500
+//!    new) at `--quota 100`: target ≤ 1.3× the floor, ≤ 5 % throttled,
+//!    < 200 MiB;
+//! 7. the same at `--quota 20`, below the default start rate of reads:
+//!    ≤ 1.5× the floor, ≤ 10 % throttled;
+//! 8. apply creating 300 tasks (account of 10,000) at `--quota 100
+//!    --quota-for CreateAiCallTask=20`: ≤ 1.5× the floor, ≤ 10 %
+//!    throttled, no duplicate.
+//!
+//! The quota floor of a phase is its largest per-operation count of
+//! admitted requests ÷ that operation's quota, plus the round trips no
+//! client can avoid: the first page before anything else, and the last
+//! request's own. Apply's two phases (read the account, then create)
+//! follow each other, so their floors add up.
 //!
 //! `AICALL_BENCH_RUNS=N` repeats each binary scenario N times (default 3)
-//! and prints the best and the median.
+//! and prints the best and the median; `AICALL_BENCH_ONLY=6,7` runs only
+//! the scenarios listed.
 #![allow(clippy::unwrap_used)]
 
 use std::fmt::Write as _;
@@ -30,7 +50,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
-use aicall::emulator::{Config, Emulator, Faults, NewTask};
+use aicall::emulator::{Config, Emulator, EmulatorStats, Faults, NewTask, Operation, Quotas};
 use aicall::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
 use aicall::plan::build::{Inputs, build};
 use aicall::plan::model::{
@@ -60,11 +80,35 @@ fn main() {
         LATENCY.as_millis()
     );
 
-    validate(runs);
-    runtime.block_on(plan_many(runs));
-    runtime.block_on(plan_few(runs));
-    runtime.block_on(apply_many(runs));
-    render();
+    let only: Vec<usize> = std::env::var("AICALL_BENCH_ONLY")
+        .ok()
+        .map(|v| v.split(',').filter_map(|n| n.trim().parse().ok()).collect())
+        .unwrap_or_default();
+    let wanted = |n: usize| only.is_empty() || only.contains(&n);
+    if wanted(1) {
+        validate(runs);
+    }
+    if wanted(2) {
+        runtime.block_on(plan_many(runs));
+    }
+    if wanted(3) {
+        runtime.block_on(plan_few(runs));
+    }
+    if wanted(4) {
+        runtime.block_on(apply_many(runs));
+    }
+    if wanted(5) {
+        render();
+    }
+    if wanted(6) {
+        runtime.block_on(plan_at_quota(runs, 6, 100));
+    }
+    if wanted(7) {
+        runtime.block_on(plan_at_quota(runs, 7, 20));
+    }
+    if wanted(8) {
+        runtime.block_on(apply_at_quota(runs));
+    }
 }
 
 /// One run of the binary: wall time and peak resident memory.
@@ -206,11 +250,17 @@ fn seeded(name: &str) -> NewTask {
 /// An emulator with latency, holding `managed` (named) tasks and enough
 /// unrelated ones to make `ACCOUNT` in all.
 async fn account(managed: &[String]) -> Emulator {
+    account_with(managed, Quotas::default()).await
+}
+
+/// [`account`] with `quotas`.
+async fn account_with(managed: &[String], quotas: Quotas) -> Emulator {
     let emulator = Emulator::start(Config {
         faults: Faults {
             latency: LATENCY,
             ..Faults::default()
         },
+        quotas,
         ..Config::default()
     })
     .await
@@ -564,4 +614,150 @@ fn render() {
         );
     }
     println!("   target: < 0.500 s each");
+}
+
+/// The quota floor of one phase: the largest count of admitted requests of
+/// any operation ÷ its quota, plus two round trips (the first page before
+/// anything, the last request's own).
+fn quota_floor(stats: &EmulatorStats, quotas: &Quotas, ops: &[Operation]) -> Duration {
+    let slowest = ops
+        .iter()
+        .filter_map(|&op| {
+            let admitted = stats.action(op.action()) - stats.throttled(op.action());
+            quotas
+                .of(op)
+                .map(|quota| admitted as f64 / f64::from(quota))
+        })
+        .fold(0.0, f64::max);
+    Duration::from_secs_f64(slowest) + LATENCY * 2
+}
+
+/// Requests and throttles per operation, as the emulator counted them.
+fn print_requests(stats: &EmulatorStats) {
+    let total = stats.requests.max(1);
+    println!(
+        "   requests {} ({} throttled, {:.1} %)",
+        stats.requests,
+        stats.throttled,
+        100.0 * stats.throttled as f64 / total as f64
+    );
+    for (action, count) in &stats.by_action {
+        println!(
+            "     {action:<22} {count:>6} ({} throttled)",
+            stats.throttled(action)
+        );
+    }
+}
+
+fn print_quota_timing(best: Duration, median: Duration, peak: Option<u64>, floor: Duration) {
+    println!(
+        "   wall {} best, {} median; quota floor {}; ratio {:.2} (median {:.2}); peak memory {}",
+        secs(best),
+        secs(median),
+        secs(floor),
+        best.as_secs_f64() / floor.as_secs_f64(),
+        median.as_secs_f64() / floor.as_secs_f64(),
+        mib(peak)
+    );
+}
+
+/// Scenario 2's plan with no flags, against `--quota quota`.
+async fn plan_at_quota(runs: usize, number: usize, quota: u32) {
+    let existing = names("task", 0..500);
+    let all = names("task", 0..1_000);
+    let dir = tempfile::tempdir().unwrap();
+    write_manifests(&dir.path().join("m"), &all, 100);
+    let quotas = Quotas {
+        every: Some(quota),
+        ..Quotas::default()
+    };
+    let mut measured = Vec::new();
+    let mut stats = Vec::new();
+    for _ in 0..runs {
+        let emulator = account_with(&existing, quotas.clone()).await;
+        let env = connection(&emulator);
+        let path = dir.path().to_path_buf();
+        let run = tokio::task::spawn_blocking(move || {
+            run_binary(&path, &["plan", "m", "--format", "json"], &env)
+        })
+        .await
+        .unwrap();
+        assert!(
+            run.stdout.contains("\"create\": 500"),
+            "unexpected plan: {}",
+            run.stderr
+        );
+        stats.push((run.wall, emulator.stats()));
+        measured.push(run);
+        emulator.shutdown().await.unwrap();
+    }
+    stats.sort_by_key(|(wall, _)| *wall);
+    let (_, median_stats) = &stats[stats.len() / 2];
+    let (best, median, peak) = summarise(&mut measured);
+    let floor = quota_floor(median_stats, &quotas, &[Operation::Page, Operation::Detail]);
+    println!(
+        "{number}. plan at --quota {quota}, default client settings: account of 10,000 tasks; \
+         manifests of 1,000 (500 unchanged, 500 new)"
+    );
+    print_requests(median_stats);
+    print_quota_timing(best, median, peak, floor);
+    let (ratio, throttled) = if quota >= 100 { (1.3, 5) } else { (1.5, 10) };
+    println!(
+        "   target: within {ratio}x of the quota floor, <= {throttled} % throttled, < 200 MiB\n"
+    );
+}
+
+/// Apply creating 300 tasks in an account of 10,000, no flags, against
+/// `--quota 100 --quota-for CreateAiCallTask=20`.
+async fn apply_at_quota(runs: usize) {
+    let all = names("new-task", 0..300);
+    let dir = tempfile::tempdir().unwrap();
+    write_manifests(&dir.path().join("m"), &all, 100);
+    let quotas = Quotas {
+        every: Some(100),
+        per_operation: [(Operation::Create, 20)].into_iter().collect(),
+    };
+    let mut measured = Vec::new();
+    let mut stats = Vec::new();
+    for _ in 0..runs {
+        let emulator = account_with(&[], quotas.clone()).await;
+        let env = connection(&emulator);
+        let path = dir.path().to_path_buf();
+        let run = tokio::task::spawn_blocking(move || {
+            run_binary(&path, &["apply", "m", "--auto-approve"], &env)
+        })
+        .await
+        .unwrap();
+        let mut counts = std::collections::BTreeMap::<String, usize>::new();
+        for task in emulator.tasks() {
+            *counts.entry(task.config.name).or_default() += 1;
+        }
+        let duplicates = counts.values().filter(|&&n| n > 1).count();
+        assert_eq!(duplicates, 0, "a task was created twice");
+        assert!(
+            all.iter().all(|n| counts.get(n) == Some(&1)),
+            "a task is missing"
+        );
+        stats.push((run.wall, emulator.stats()));
+        measured.push(run);
+        emulator.shutdown().await.unwrap();
+    }
+    stats.sort_by_key(|(wall, _)| *wall);
+    let (_, median_stats) = &stats[stats.len() / 2];
+    let (best, median, peak) = summarise(&mut measured);
+    let reading = quota_floor(median_stats, &quotas, &[Operation::Page, Operation::Detail]);
+    let creating = quota_floor(median_stats, &quotas, &[Operation::Create]) - LATENCY;
+    let floor = reading + creating;
+    println!(
+        "8. apply creating 300 tasks at --quota 100 --quota-for CreateAiCallTask=20, default \
+         client settings (account of 10,000)"
+    );
+    print_requests(median_stats);
+    println!(
+        "   quota floor: reading {} + creating {} (phases follow each other); 0 duplicates",
+        secs(reading),
+        secs(creating)
+    );
+    print_quota_timing(best, median, peak, floor);
+    println!("   target: within 1.5x of the quota floor, <= 10 % throttled, 0 duplicates\n");
 }

@@ -12,8 +12,12 @@ pub const AICALL_ENDPOINT: &str = "AICALL_ENDPOINT";
 pub const AICALL_LOCAL_STATE: &str = "AICALL_LOCAL_STATE";
 /// Rows per QueryAiCallTaskPage request.
 pub const AICALL_PAGE_SIZE: &str = "AICALL_PAGE_SIZE";
-/// Client-side request rate limit, requests per second.
+/// The most requests per second of any one API operation (`--rate-limit`).
 pub const AICALL_RATE_LIMIT: &str = "AICALL_RATE_LIMIT";
+/// How long a read is retried (`--read-retry-budget`).
+pub const AICALL_READ_RETRY_BUDGET: &str = "AICALL_READ_RETRY_BUDGET";
+/// The whole run's deadline (`--timeout`).
+pub const AICALL_TIMEOUT: &str = "AICALL_TIMEOUT";
 /// Requests in flight at once while reading the account.
 pub const AICALL_READ_PARALLELISM: &str = "AICALL_READ_PARALLELISM";
 /// The AccessKeyId the emulator accepts.

@@ -10,6 +10,7 @@
 
 use std::io::IsTerminal as _;
 use std::path::PathBuf;
+use std::time::Duration;
 
 use crate::api::Endpoint;
 use crate::cli::{
@@ -100,10 +101,15 @@ pub struct Connection {
     pub account_given: bool,
     /// Rows per QueryAiCallTaskPage request.
     pub page_size: u32,
-    /// Requests per second, across all workers.
-    pub rate_limit: u32,
+    /// The most requests per second of any one operation, when given
+    /// (pacing then starts there); `None` for the adaptive default.
+    pub rate_limit: Option<u32>,
     /// Requests in flight at once while reading the account.
     pub read_parallelism: usize,
+    /// How long a read is retried.
+    pub read_retry_budget: Duration,
+    /// The whole run's deadline.
+    pub timeout: Duration,
 }
 
 impl Connection {
@@ -124,6 +130,8 @@ impl Connection {
             page_size: args.page_size,
             rate_limit: args.rate_limit,
             read_parallelism: args.read_parallelism as usize,
+            read_retry_budget: args.read_retry_budget,
+            timeout: args.timeout,
         })
     }
 }
@@ -463,6 +471,32 @@ mod tests {
         assert_eq!(err.exit_status(), crate::exit::ExitStatus::Usage);
         let targeted = plan(&["--target", "a*", "--target", "a*"]).expect("settles");
         assert_eq!(targeted.targets.patterns(), ["a*"]);
+    }
+
+    #[test]
+    fn pacing_and_the_deadline_are_settled_from_the_flags() {
+        let default = plan(&[]).expect("plan").connection;
+        assert_eq!(default.rate_limit, None, "adaptive unless given");
+        assert_eq!(default.timeout, Duration::from_secs(15 * 60));
+        assert_eq!(default.read_retry_budget, Duration::from_secs(5 * 60));
+        assert_eq!(default.page_size, 50);
+        let given = plan(&[
+            "--rate-limit",
+            "80",
+            "--timeout",
+            "2s",
+            "--read-retry-budget",
+            "1m30s",
+        ])
+        .expect("plan")
+        .connection;
+        assert_eq!(given.rate_limit, Some(80));
+        assert_eq!(given.timeout, Duration::from_secs(2));
+        assert_eq!(given.read_retry_budget, Duration::from_secs(90));
+        for bad in ["0s", "soon", "-3s"] {
+            let parsed = crate::cli::Cli::try_parse_from(["aicall", "plan", "--timeout", bad]);
+            assert!(parsed.is_err(), "{bad}");
+        }
     }
 
     #[test]

@@ -13,5 +13,7 @@ pub mod read;
 pub mod writer;
 
 pub use jobs::jobs;
-pub use read::{AccountState, ReadOptions, read, read_every};
+pub use read::{
+    AccountState, ReadEvent, ReadOptions, ReadProgress, read, read_every, read_reporting,
+};
 pub use writer::AccountWriter;

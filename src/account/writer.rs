@@ -61,7 +61,13 @@ impl Writer for AccountWriter {
     }
 
     async fn lookup(&self, name: &str) -> Result<Vec<String>, StepError> {
-        let tasks = self.client.find_tasks_named(name, self.page_size).await?;
+        // A look-up settles a create whose reply was lost, the run's
+        // deadline included: it may outlive the deadline a little.
+        let tasks = self
+            .client
+            .settling()
+            .find_tasks_named(name, self.page_size)
+            .await?;
         Ok(tasks.into_iter().map(|t| t.task_id.to_string()).collect())
     }
 

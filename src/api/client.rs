@@ -1,18 +1,22 @@
 //! The HTTP client: who it is, where it goes, and what it has sent.
 //!
 //! A [`Client`] is cheap to clone (an `Arc` inside) and meant to be shared
-//! by many tokio tasks: they share one connection pool, one rate limit and
-//! one throttling pause. This file builds it (TLS, timeouts, no redirects)
-//! and keeps its counters. Its methods live beside it: one per API action
-//! in `operations.rs`, every page of a listing in `paging.rs`, and the
+//! by many tokio tasks: they share one connection pool, one budget per
+//! operation (`pacing/`), the run's deadline and the page size the service
+//! accepts. This file builds it (TLS, timeouts, no redirects) and keeps
+//! its counters. Its methods live beside it: one per API action in
+//! `operations.rs`, every page of a listing in `paging.rs`, and the
 //! attempt loop all of them go through in `send.rs`.
 
 use std::collections::BTreeMap;
 use std::fmt;
 use std::num::NonZeroU32;
-use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::Duration;
+
+use tokio::sync::{Semaphore, SemaphorePermit};
+use tokio::time::Instant;
 
 use crate::chain;
 
@@ -20,7 +24,7 @@ use super::action::Action;
 use super::credentials::Credentials;
 use super::endpoint::Endpoint;
 use super::error::ApiError;
-use super::rate_limit::RateGate;
+use super::pacing::{DEFAULT_CEILING, Pacer, StartRate};
 use super::retry::RetryPolicy;
 
 /// Everything a [`Client`] needs.
@@ -34,10 +38,20 @@ pub struct ClientConfig {
     pub connect_timeout: Duration,
     /// Limit for one attempt, from sending to the last byte of the reply.
     pub request_timeout: Duration,
-    /// Retries of definite failures and of ambiguous ones where safe.
+    /// Retries of writes: attempts and time (throttles use up neither
+    /// attempts nor, for reads, anything but time).
     pub retry: RetryPolicy,
-    /// Requests per second across all callers; `None` for no limit.
+    /// How long a read (a page, a detail) keeps being retried after its
+    /// first attempt: reads are always safe to send again.
+    pub read_retry_budget: Duration,
+    /// The most requests per second of any one operation; `None` leaves
+    /// requests unpaced (the gateway's own waits are still honoured).
     pub rate_limit: Option<NonZeroU32>,
+    /// Where each operation's pacing starts.
+    pub start_rate: StartRate,
+    /// The whole run's time, from when the client is built (or its
+    /// deadline restarted); `None` for no deadline.
+    pub timeout: Option<Duration>,
     /// Appended to the User-Agent (`ALIBABA_CLOUD_USER_AGENT`, as tea-openapi does).
     pub user_agent_suffix: Option<String>,
 }
@@ -47,11 +61,19 @@ impl ClientConfig {
     pub const DEFAULT_CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
     /// Read timeout of the official SDK (§4.3).
     pub const DEFAULT_REQUEST_TIMEOUT: Duration = Duration::from_secs(10);
-    /// Requests per second by default: the API's limits are undocumented
-    /// (§4.3), so stay well below what sibling APIs allow.
-    pub const DEFAULT_RATE_LIMIT: NonZeroU32 = NonZeroU32::new(20).expect("20 is not zero");
+    /// The per-operation ceiling by default ([`DEFAULT_CEILING`]).
+    pub const DEFAULT_RATE_LIMIT: NonZeroU32 = DEFAULT_CEILING;
+    /// How long a read is retried by default: five minutes, more than two
+    /// of the longest waits the SDK honours (`x-acs-retry-after`, at most
+    /// 120 s), so one slow read delays a plan rather than ending it.
+    pub const DEFAULT_READ_RETRY_BUDGET: Duration = Duration::from_secs(300);
+    /// After the deadline, look-ups that settle what was in flight may run
+    /// this much longer (or half the timeout, if that is shorter).
+    pub const MAX_SETTLE: Duration = Duration::from_secs(10);
 
-    /// The defaults: SDK timeouts, [`RetryPolicy::default`], 20 requests/s.
+    /// The defaults: SDK timeouts, [`RetryPolicy::default`], reads retried
+    /// for five minutes, safe start rates under a ceiling of 500/s per
+    /// operation, no deadline.
     pub fn new(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
         ClientConfig {
             endpoint,
@@ -59,9 +81,19 @@ impl ClientConfig {
             connect_timeout: ClientConfig::DEFAULT_CONNECT_TIMEOUT,
             request_timeout: ClientConfig::DEFAULT_REQUEST_TIMEOUT,
             retry: RetryPolicy::default(),
+            read_retry_budget: ClientConfig::DEFAULT_READ_RETRY_BUDGET,
             rate_limit: Some(ClientConfig::DEFAULT_RATE_LIMIT),
+            start_rate: StartRate::Safe,
+            timeout: None,
             user_agent_suffix: None,
         }
+    }
+
+    /// How long settling look-ups may run past the deadline.
+    pub fn settle_time(&self) -> Duration {
+        self.timeout.map_or(ClientConfig::MAX_SETTLE, |timeout| {
+            (timeout / 2).min(ClientConfig::MAX_SETTLE)
+        })
     }
 }
 
@@ -76,20 +108,35 @@ pub struct ClientStats {
     pub retries: u64,
     /// Throttling replies received.
     pub throttled: u64,
+    /// Throttling replies received, by action.
+    pub throttled_by_action: BTreeMap<Action, u64>,
+    /// The most throttling replies received in a row (in the order
+    /// replies came back, over every action).
+    pub longest_throttle_run: u64,
     /// Calls that ended with an unknown outcome.
     pub outcome_unknown: u64,
 }
 
-/// An aiccs API client. Clone it freely: clones share everything.
+/// An aiccs API client. Clone it freely: clones share everything, except
+/// what [`Client::limited`] and [`Client::settling`] give a clone of its own.
 #[derive(Clone)]
 pub struct Client {
     inner: Arc<Inner>,
+    /// Requests of this clone on the wire at once, when limited.
+    in_flight: Option<Arc<Semaphore>>,
+    /// Whether this clone's reads may settle what the deadline cut off.
+    settling: bool,
 }
 
 struct Inner {
     http: reqwest::Client,
     config: ClientConfig,
-    gate: RateGate,
+    pacer: Pacer,
+    /// When the run must end, if it must.
+    deadline: Mutex<Option<Instant>>,
+    /// The largest PageSize the service has accepted after refusing a
+    /// larger one; 0 until it refuses one.
+    page_size_cap: AtomicU32,
     counters: Counters,
 }
 
@@ -99,7 +146,9 @@ struct Inner {
 pub(super) struct Counters {
     by_action: [AtomicU64; Action::ALL.len()],
     retries: AtomicU64,
-    throttled: AtomicU64,
+    throttled: [AtomicU64; Action::ALL.len()],
+    throttle_run: AtomicU64,
+    longest_throttle_run: AtomicU64,
     outcome_unknown: AtomicU64,
 }
 
@@ -114,9 +163,16 @@ impl Counters {
         self.retries.fetch_add(1, Ordering::Relaxed);
     }
 
-    /// A reply said to slow down.
-    pub(super) fn throttled(&self) {
-        self.throttled.fetch_add(1, Ordering::Relaxed);
+    /// A reply to `action` said to slow down.
+    pub(super) fn throttled(&self, action: Action) {
+        self.throttled[action.index()].fetch_add(1, Ordering::Relaxed);
+        let run = self.throttle_run.fetch_add(1, Ordering::Relaxed) + 1;
+        self.longest_throttle_run.fetch_max(run, Ordering::Relaxed);
+    }
+
+    /// A reply came back that was not a throttle: the run is broken.
+    pub(super) fn answered(&self) {
+        self.throttle_run.store(0, Ordering::Relaxed);
     }
 
     /// A call ended not knowing whether it took effect.
@@ -163,14 +219,48 @@ impl Client {
         let http = builder.build().map_err(|err| ApiError::Setup {
             detail: chain::root_cause(&err).to_string(),
         })?;
+        let deadline = config.timeout.map(|timeout| Instant::now() + timeout);
         Ok(Client {
             inner: Arc::new(Inner {
                 http,
-                gate: RateGate::new(config.rate_limit),
+                pacer: Pacer::new(config.rate_limit, config.start_rate),
+                deadline: Mutex::new(deadline),
+                page_size_cap: AtomicU32::new(0),
                 config,
                 counters: Counters::default(),
             }),
+            in_flight: None,
+            settling: false,
         })
+    }
+
+    /// A clone that has at most `requests` of its own requests on the
+    /// wire at once. The limit is taken after pacing, just before sending,
+    /// so a backlog of one operation waiting for its budget holds no place
+    /// another operation could use.
+    pub fn limited(&self, requests: usize) -> Client {
+        Client {
+            in_flight: Some(Arc::new(Semaphore::new(requests.max(1)))),
+            ..self.clone()
+        }
+    }
+
+    /// A clone whose reads may go on for [`ClientConfig::settle_time`]
+    /// after the deadline: the look-ups that settle what the deadline cut
+    /// off in flight. Writes still stop at the deadline.
+    pub fn settling(&self) -> Client {
+        Client {
+            settling: true,
+            ..self.clone()
+        }
+    }
+
+    /// Starts the run's deadline again from now (after a confirmation
+    /// prompt: time spent answering it is not the API's).
+    pub fn restart_deadline(&self) {
+        if let Some(timeout) = self.inner.config.timeout {
+            *self.lock_deadline() = Some(Instant::now() + timeout);
+        }
     }
 
     /// The endpoint requests go to.
@@ -194,13 +284,53 @@ impl Client {
             })
             .filter(|(_, sent)| *sent > 0)
             .collect();
+        let throttled_by_action: BTreeMap<Action, u64> = Action::ALL
+            .into_iter()
+            .map(|action| {
+                let throttled = counters.throttled[action.index()].load(Ordering::Relaxed);
+                (action, throttled)
+            })
+            .filter(|(_, throttled)| *throttled > 0)
+            .collect();
         ClientStats {
             requests: by_action.values().sum(),
             by_action,
             retries: counters.retries.load(Ordering::Relaxed),
-            throttled: counters.throttled.load(Ordering::Relaxed),
+            throttled: throttled_by_action.values().sum(),
+            throttled_by_action,
+            longest_throttle_run: counters.longest_throttle_run.load(Ordering::Relaxed),
             outcome_unknown: counters.outcome_unknown.load(Ordering::Relaxed),
         }
+    }
+
+    /// The pacing of every operation.
+    pub fn pacer(&self) -> &Pacer {
+        &self.inner.pacer
+    }
+
+    /// The largest PageSize the service accepted after refusing a larger
+    /// one, once it has (see `paging.rs`).
+    pub fn page_size_cap(&self) -> Option<u32> {
+        match self.inner.page_size_cap.load(Ordering::Relaxed) {
+            0 => None,
+            cap => Some(cap),
+        }
+    }
+
+    /// `asked`, or less if the service has refused as much.
+    pub(super) fn page_size_for(&self, asked: u32) -> u32 {
+        self.page_size_cap().map_or(asked, |cap| asked.min(cap))
+    }
+
+    /// The service accepts no more than `cap` rows a page.
+    pub(super) fn learn_page_size_cap(&self, cap: u32) {
+        let cap = cap.max(1);
+        let _ =
+            self.inner
+                .page_size_cap
+                .fetch_update(Ordering::Relaxed, Ordering::Relaxed, |now| {
+                    (now == 0 || cap < now).then_some(cap)
+                });
     }
 
     /// Timeouts, retry policy, endpoint and credentials.
@@ -213,9 +343,31 @@ impl Client {
         &self.inner.http
     }
 
-    /// The pacing every attempt of every clone waits on.
-    pub(super) fn gate(&self) -> &RateGate {
-        &self.inner.gate
+    /// Waits for a place on the wire, when this clone is limited.
+    pub(super) async fn in_flight_permit(&self) -> Option<SemaphorePermit<'_>> {
+        match &self.in_flight {
+            // The semaphore is never closed.
+            Some(permits) => permits.acquire().await.ok(),
+            None => None,
+        }
+    }
+
+    /// Until when a request of `action` may be sent or awaited: the
+    /// deadline, or for a settling clone's reads a little longer.
+    pub(super) fn cutoff(&self, action: Action) -> Option<Instant> {
+        let deadline = (*self.lock_deadline())?;
+        Some(if self.settling && !action.is_mutating() {
+            deadline + self.inner.config.settle_time()
+        } else {
+            deadline
+        })
+    }
+
+    fn lock_deadline(&self) -> std::sync::MutexGuard<'_, Option<Instant>> {
+        self.inner
+            .deadline
+            .lock()
+            .unwrap_or_else(PoisonError::into_inner)
     }
 
     /// Where operations and attempts are counted.

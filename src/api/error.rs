@@ -140,12 +140,46 @@ pub enum ApiError {
         last: Box<ApiError>,
     },
 
+    /// The run's deadline (`--timeout`) passed before the call was done.
+    /// Nothing is left in doubt by this error itself: a write cut off in
+    /// flight is [`ApiError::OutcomeUnknown`] instead.
+    #[error("`{action}`{} {} the run's deadline ({}) passed", subject.as_ref().map(|s| format!(" for `{s}`")).unwrap_or_default(), if *sent { "got no reply before" } else { "was not sent:" }, humantime(*timeout))]
+    DeadlineExceeded {
+        /// The operation.
+        action: Action,
+        /// The task name (create) or ID.
+        subject: Option<String>,
+        /// The run's timeout.
+        timeout: Duration,
+        /// Whether a request was on the wire when the deadline came.
+        sent: bool,
+        /// The failure before it, if the call was being retried.
+        #[source]
+        last: Option<Box<ApiError>>,
+    },
+
     /// The HTTP client could not be built (TLS roots, settings).
     #[error("cannot set up the HTTP client: {detail}")]
     Setup {
         /// What failed.
         detail: String,
     },
+}
+
+/// `90s` as `1m30s`, `2s` as `2s`, `0.5s` as `500ms`.
+pub(crate) fn humantime(duration: Duration) -> String {
+    let secs = duration.as_secs();
+    if duration.subsec_millis() != 0 || secs == 0 {
+        return format!("{}ms", duration.as_millis());
+    }
+    let (h, m, s) = (secs / 3600, secs / 60 % 60, secs % 60);
+    let mut text = String::new();
+    for (value, unit) in [(h, "h"), (m, "m"), (s, "s")] {
+        if value > 0 {
+            text.push_str(&format!("{value}{unit}"));
+        }
+    }
+    text
 }
 
 fn reply_facts(http_status: u16, request_id: Option<&str>) -> String {
@@ -162,6 +196,7 @@ impl ApiError {
             ApiError::Service { code, .. } => Some(code),
             ApiError::RetriesExhausted { last, .. } => last.code(),
             ApiError::OutcomeUnknown { cause, .. } => cause.as_deref().and_then(ApiError::code),
+            ApiError::DeadlineExceeded { last, .. } => last.as_deref().and_then(ApiError::code),
             _ => None,
         }
     }
@@ -221,6 +256,11 @@ impl ApiError {
                 "nothing reached the service; every parameter travels in the URL, so a value is \
                  probably too long",
             ),
+            ApiError::DeadlineExceeded { .. } => Some(
+                "raise `--timeout` (or AICALL_TIMEOUT) if the run needs longer; if the endpoint \
+                 stopped answering, check it, then run again: plan and apply read the account \
+                 before they act",
+            ),
             ApiError::Setup { .. } => Some(
                 "HTTPS needs the system's CA certificates (e.g. the `ca-certificates` package)",
             ),
@@ -238,7 +278,8 @@ impl ApiError {
             | ApiError::NotSent { action, .. }
             | ApiError::ReplyLost { action, .. }
             | ApiError::Decode { action, .. }
-            | ApiError::RetriesExhausted { action, .. } => Some(*action),
+            | ApiError::RetriesExhausted { action, .. }
+            | ApiError::DeadlineExceeded { action, .. } => Some(*action),
             ApiError::Setup { .. } => None,
         }
     }

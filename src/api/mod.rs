@@ -21,8 +21,9 @@
 //!   `paging.rs` reads every page of a listing (and finds tasks by exact
 //!   name over the service's fuzzy filter);
 //! - `send.rs` is the attempt loop every operation goes through; `retry.rs`
-//!   says what to retry and how long to wait, `rate_limit.rs` paces every
-//!   caller and pauses them all on throttling;
+//!   says what to retry and how long to wait, `pacing/` gives every
+//!   operation an adaptive budget of its own and reads the gateway's
+//!   rate-limit headers;
 //! - `request.rs` turns a typed request into parameters and the signed
 //!   query (`sign.rs`), `reply.rs` judges the envelope that comes back;
 //! - `types/` holds the typed requests and replies (`de.rs` reads their
@@ -38,8 +39,8 @@ pub mod endpoint;
 pub mod error;
 pub mod file_value;
 mod operations;
+pub mod pacing;
 mod paging;
-pub mod rate_limit;
 pub mod reply;
 pub mod request;
 pub mod retry;
@@ -57,7 +58,7 @@ pub use credentials::{CredentialSource, Credentials, load_credentials};
 pub use endpoint::Endpoint;
 pub use error::{ApiError, CredentialsError, EndpointError};
 pub use file_value::FileValue;
-pub use rate_limit::RateGate;
+pub use pacing::{Pacer, StartRate};
 pub use retry::RetryPolicy;
 pub use types::{
     CallWindow, CreateTask, PageQuery, StartType, TaskDetail, TaskId, TaskPage, TaskSettings,

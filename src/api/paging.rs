@@ -3,7 +3,9 @@
 //!
 //! The service pages newest first, so tasks created while we read shift
 //! later items onto later pages; its `TaskName` filter is fuzzy; its
-//! largest page size is undocumented. `Listing` de-duplicates, and decides
+//! largest page size is undocumented (§8: the docs' example is 20), so a
+//! page refused for its size is asked again smaller, and the client
+//! remembers the size that worked. `Listing` de-duplicates, and decides
 //! when enough pages have been read.
 
 use std::collections::{BTreeMap, HashSet};
@@ -19,6 +21,19 @@ use super::types::{PageQuery, TaskId, TaskPage, TaskSummary};
 /// Pages fetched at once by [`Client::find_tasks_named`]: fuzzy matches of
 /// one name rarely fill more than a page.
 const FIND_PARALLELISM: usize = 4;
+
+/// The page size to fall back to when a larger one is refused: the only
+/// size the docs show (§8).
+pub const FALLBACK_PAGE_SIZE: u32 = 20;
+
+/// A listing's progress, after each page that arrives.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PagesRead {
+    /// Pages read so far, the first one included.
+    pub read: u32,
+    /// Pages the listing expects to read (it may find it needs more).
+    pub expected: u32,
+}
 
 impl Client {
     /// Every task in the account, newest first as the service lists them.
@@ -80,10 +95,19 @@ impl Client {
         page_size: u32,
         parallelism: usize,
     ) -> Result<Vec<TaskSummary>, ApiError> {
-        let page_size = page_size.max(1);
-        let first = self.page(filter, 1, page_size).await?;
+        let (first, page_size) = self.first_page(filter, page_size).await?;
         self.list_tasks_after(filter, first, page_size, parallelism)
             .await
+    }
+
+    /// Page 1 of `filter`, and the page size it was read with: `page_size`,
+    /// or less if the service refused that many (see [`Client::page_size_cap`]).
+    pub async fn first_page(
+        &self,
+        filter: &PageQuery,
+        page_size: u32,
+    ) -> Result<(TaskPage, u32), ApiError> {
+        self.sized_page(filter, 1, page_size.max(1)).await
     }
 
     /// Like [`Client::list_tasks`], continuing from a first page the caller
@@ -96,7 +120,22 @@ impl Client {
         page_size: u32,
         parallelism: usize,
     ) -> Result<Vec<TaskSummary>, ApiError> {
-        let page_size = page_size.max(1);
+        self.list_tasks_after_each(filter, first, page_size, parallelism, &|_, _| {})
+            .await
+    }
+
+    /// Like [`Client::list_tasks_after`], handing each page to `on_page`
+    /// as soon as it arrives (in whatever order pages arrive), with how
+    /// many have been read of how many expected.
+    pub async fn list_tasks_after_each(
+        &self,
+        filter: &PageQuery,
+        first: TaskPage,
+        page_size: u32,
+        parallelism: usize,
+        on_page: &(dyn Fn(&TaskPage, PagesRead) + Send + Sync),
+    ) -> Result<Vec<TaskSummary>, ApiError> {
+        let page_size = self.page_size_for(page_size.max(1));
         // The real maximum PageSize is undocumented (§3.3). A service that
         // serves fewer rows than asked, without saying so, would make every
         // page look "short"; measure the page size it actually uses.
@@ -111,21 +150,42 @@ impl Client {
         let mut listing = Listing::new(effective);
         listing.add(first);
         let mut next_page = 2;
+        let mut progress = PagesRead {
+            read: 1,
+            expected: 1,
+        };
         if let (false, Some(total)) = (listing.short_page_seen, listing.total) {
             let last = u32::try_from(total.div_ceil(u64::from(effective))).unwrap_or(u32::MAX);
             if last >= 2 {
+                progress.expected = last;
+                let read = std::sync::atomic::AtomicU32::new(1);
+                let counted = |page: &TaskPage| {
+                    let read = read.fetch_add(1, std::sync::atomic::Ordering::Relaxed) + 1;
+                    on_page(
+                        page,
+                        PagesRead {
+                            read,
+                            expected: last,
+                        },
+                    );
+                };
                 for page in self
-                    .pages(filter, 2..=last, page_size, parallelism.max(1))
+                    .pages(filter, 2..=last, page_size, parallelism.max(1), &counted)
                     .await?
                 {
                     listing.add(page);
                 }
+                progress.read = last;
                 next_page = last.saturating_add(1);
             }
         }
         while listing.wants_more() {
             let before = listing.tasks.len();
-            listing.add(self.page(filter, next_page, page_size).await?);
+            let page = self.page(filter, next_page, page_size).await?;
+            progress.read += 1;
+            progress.expected = progress.expected.max(progress.read);
+            on_page(&page, progress);
+            listing.add(page);
             // A full page that adds nothing new means the service repeats
             // itself; stop rather than loop forever.
             if listing.tasks.len() == before {
@@ -142,21 +202,48 @@ impl Client {
         page_no: u32,
         page_size: u32,
     ) -> Result<TaskPage, ApiError> {
-        self.query_task_page(&PageQuery {
-            page_no: Some(page_no),
-            page_size: Some(page_size),
-            ..filter.clone()
-        })
-        .await
+        Ok(self.sized_page(filter, page_no, page_size).await?.0)
     }
 
-    /// Fetches `numbers`, at most `parallelism` at once, in page order.
+    /// Page `page_no` at `page_size`, or at the largest size the service
+    /// has accepted if that is smaller. A page refused for its size is
+    /// asked again at [`FALLBACK_PAGE_SIZE`], then at the largest size the
+    /// service's message states, and the size that worked is remembered.
+    async fn sized_page(
+        &self,
+        filter: &PageQuery,
+        page_no: u32,
+        page_size: u32,
+    ) -> Result<(TaskPage, u32), ApiError> {
+        let mut size = self.page_size_for(page_size);
+        loop {
+            let query = PageQuery {
+                page_no: Some(page_no),
+                page_size: Some(size),
+                ..filter.clone()
+            };
+            match self.query_task_page(&query).await {
+                Ok(page) => return Ok((page, size)),
+                Err(err) => {
+                    let Some(smaller) = smaller_page_size(&err, size) else {
+                        return Err(err);
+                    };
+                    self.learn_page_size_cap(smaller);
+                    size = self.page_size_for(smaller);
+                }
+            }
+        }
+    }
+
+    /// Fetches `numbers`, at most `parallelism` at once, in page order,
+    /// handing each to `on_page` as it arrives.
     async fn pages(
         &self,
         filter: &PageQuery,
         numbers: std::ops::RangeInclusive<u32>,
         page_size: u32,
         parallelism: usize,
+        on_page: &(dyn Fn(&TaskPage) + Sync),
     ) -> Result<Vec<TaskPage>, ApiError> {
         let permits = Arc::new(Semaphore::new(parallelism));
         let mut set = JoinSet::new();
@@ -173,6 +260,7 @@ impl Client {
         while let Some(joined) = set.join_next().await {
             match joined {
                 Ok((page_no, Ok(page))) => {
+                    on_page(&page);
                     pages.insert(page_no, page);
                 }
                 // Dropping the set aborts the pages still in flight.
@@ -182,6 +270,38 @@ impl Client {
         }
         Ok(pages.into_values().collect())
     }
+}
+
+/// The page size to ask for after `error` refused a page of `asked` rows,
+/// if `error` is such a refusal: [`FALLBACK_PAGE_SIZE`], or once that is
+/// refused too, the largest number below it that the message names (the
+/// emulator says "an integer from 1 to 10"; other wordings name their
+/// bound the same way).
+fn smaller_page_size(error: &ApiError, asked: u32) -> Option<u32> {
+    let ApiError::Service {
+        code,
+        message,
+        http_status: 400..=499,
+        ..
+    } = error
+    else {
+        return None;
+    };
+    let about_page_size = |text: &str| text.to_ascii_lowercase().contains("pagesize");
+    let refused = code.starts_with("InvalidParameter")
+        || code.starts_with("Invalid")
+        || about_page_size(code);
+    if !refused || !(about_page_size(code) || about_page_size(message)) {
+        return None;
+    }
+    if asked > FALLBACK_PAGE_SIZE {
+        return Some(FALLBACK_PAGE_SIZE);
+    }
+    message
+        .split(|c: char| !c.is_ascii_digit())
+        .filter_map(|digits| digits.parse::<u32>().ok())
+        .filter(|&n| n >= 1 && n < asked)
+        .max()
 }
 
 /// Tasks gathered across pages, de-duplicated by ID.

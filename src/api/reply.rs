@@ -226,9 +226,10 @@ pub fn hint_for(action: Action, code: &str, credentials: &Credentials) -> Option
             "the RAM identity of {source} may not call `{action}`: grant it in a RAM policy \
              (product `aiccs`)"
         ),
-        c if is_throttling(c) => "the service is throttling requests: lower `--rate-limit` or \
-             `--parallelism`, or try again later"
-            .to_owned(),
+        c if is_throttling(c) => format!(
+            "the service kept throttling `{action}` although aicall slowed down: raise the \
+             quota of `{action}` in Quota Center, or try again later"
+        ),
         "InvalidApi.NotFound" | "InvalidAction.NotFound" | "InvalidAction" | "InvalidVersion" => {
             "the endpoint does not serve aiccs 2019-10-15: check `--endpoint` / AICALL_ENDPOINT"
                 .to_owned()

@@ -13,9 +13,12 @@
 //!   never re-sent, it becomes [`ApiError::OutcomeUnknown`];
 //! - *final*: everything else.
 //!
-//! Waits use exponential backoff with full jitter, bounded in attempts and
-//! in total time; `x-acs-retry-after` (milliseconds) replaces the computed
-//! wait when the service sends it.
+//! A throttle is a signal to slow down (`pacing/`), not a failed attempt:
+//! it uses up none of a call's attempts. Writes are bounded by attempts
+//! that failed otherwise and by total time; reads, always safe to send
+//! again, by time alone (`ClientConfig::read_retry_budget`). Waits use
+//! exponential backoff with full jitter; `x-acs-retry-after`
+//! (milliseconds) replaces the computed wait when the service sends it.
 
 use std::time::Duration;
 
@@ -29,13 +32,15 @@ pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(120);
 /// How often and how long to retry.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct RetryPolicy {
-    /// Attempts in all, the first included (1 = no retry).
+    /// A write's attempts that may fail other than by throttling, the
+    /// first included; 1 turns every retry off, reads' and throttles'
+    /// included.
     pub max_attempts: u32,
     /// The backoff ceiling of the first retry; it doubles with each retry.
     pub base_delay: Duration,
     /// The largest backoff ceiling.
     pub max_delay: Duration,
-    /// No retry starts later than this after the first attempt.
+    /// No retry of a write starts later than this after its first attempt.
     pub max_elapsed: Duration,
 }
 
@@ -123,6 +128,7 @@ pub fn classify(action: Action, error: &ApiError) -> Verdict {
         | ApiError::NotSent { .. }
         | ApiError::OutcomeUnknown { .. }
         | ApiError::RetriesExhausted { .. }
+        | ApiError::DeadlineExceeded { .. }
         | ApiError::Setup { .. } => Verdict::Fail,
     }
 }

@@ -2,10 +2,12 @@
 //! judged, then retried, failed, or reported as "outcome unknown".
 //!
 //! Every attempt is a new signed request with a fresh `SignatureNonce` and
-//! `Timestamp` (`aiccs-api.md` §2.2), paced by the client-wide gate. What is
-//! retried, and what becomes "outcome unknown", is decided in `retry.rs`;
-//! how a reply is judged, in `reply.rs`. This file only applies those
-//! verdicts and keeps count.
+//! `Timestamp` (`aiccs-api.md` §2.2), paced by its operation's budget
+//! (`pacing/`) and, for a limited clone, given a place on the wire only
+//! once paced. What is retried, and what becomes "outcome unknown", is
+//! decided in `retry.rs`; how a reply is judged, in `reply.rs`. This file
+//! applies those verdicts, tells the pacer what the gateway said, keeps
+//! the run's deadline, and keeps count.
 
 use std::time::Duration;
 
@@ -16,10 +18,45 @@ use crate::chain;
 
 use super::action::Action;
 use super::client::Client;
-use super::error::ApiError;
+use super::error::{ApiError, humantime};
+use super::pacing::header;
 use super::reply;
 use super::request::{self, API_VERSION, Params};
 use super::retry::{self, Verdict};
+
+/// What a reply's headers said about waiting.
+#[derive(Debug, Clone, Copy, Default)]
+struct Waits {
+    /// `x-acs-retry-after`.
+    retry_after: Option<Duration>,
+    /// `TimeLeft` of the rate-limit headers, when they say to wait.
+    time_left: Option<Duration>,
+}
+
+/// How one attempt went.
+enum Attempt {
+    /// A reply (or a transport failure) came back.
+    Reply(Result<Value, ApiError>, Waits),
+    /// The deadline came while the reply was awaited.
+    CutOff,
+    /// The deadline came before the request could be sent.
+    Unsent,
+}
+
+/// A call's attempts so far.
+#[derive(Default)]
+struct Tries {
+    /// When the first attempt went out.
+    first_sent: Option<Instant>,
+    /// Attempts made.
+    attempts: u32,
+    /// Attempts that failed other than by throttling.
+    failures: u32,
+    /// Attempts that were throttled.
+    throttles: u32,
+    /// An earlier attempt of a write was sent and got no answer.
+    ambiguous: bool,
+}
 
 impl Client {
     /// Sends `action` until it succeeds, fails for good, or must not be
@@ -31,70 +68,124 @@ impl Client {
         subject: Option<&str>,
     ) -> Result<Value, ApiError> {
         let policy = self.config().retry;
-        let started = Instant::now();
-        let mut ambiguous_earlier = false;
-        let mut attempt: u32 = 0;
+        let mut tries = Tries::default();
         loop {
-            attempt += 1;
-            self.gate().acquire().await;
-            let (error, retry_after) = match self.send_once(action, params).await {
-                Ok(data) => return Ok(data),
-                Err(failure) => failure,
+            let cutoff = self.cutoff(action);
+            let (error, waits) = match self.attempt(action, params, cutoff, &mut tries).await {
+                Attempt::Reply(Ok(data), waits) => {
+                    self.counters().answered();
+                    // A success may say the quota is spent (`Remain:0`).
+                    if let Some(wait) = waits.time_left {
+                        self.pacer().pause_for(action, wait);
+                    }
+                    return Ok(data);
+                }
+                Attempt::Reply(Err(error), waits) => (error, waits),
+                Attempt::Unsent => {
+                    let error = self.deadline_error(action, subject, false, None);
+                    return Err(self.conclude(action, subject, error, tries.ambiguous));
+                }
+                Attempt::CutOff => return Err(self.cut_off(action, subject, tries.ambiguous)),
             };
             let throttled = match retry::classify(action, &error) {
                 Verdict::Fail => {
-                    return Err(self.conclude(action, subject, error, ambiguous_earlier));
+                    return Err(self.conclude(action, subject, error, tries.ambiguous));
                 }
                 Verdict::Ambiguous if !action.may_resend_after_lost_reply() => {
                     return Err(self.outcome_unknown(action, subject, error));
                 }
                 Verdict::Ambiguous => {
-                    ambiguous_earlier = true;
+                    tries.ambiguous = true;
                     false
                 }
                 // The SDK treats any reply carrying `x-acs-retry-after` as
                 // throttling (§4.3).
-                Verdict::Retry { throttled } => throttled || retry_after.is_some(),
+                Verdict::Retry { throttled } => throttled || waits.retry_after.is_some(),
             };
-            if throttled {
-                self.counters().throttled();
-            }
-            let mut delay = retry_after.unwrap_or_else(|| policy.backoff(attempt, fastrand::f64()));
-            if throttled {
-                // Full jitter may draw almost nothing; a pause that holds
-                // every caller should at least be noticeable.
-                delay = delay.max(policy.base_delay);
-            }
-            let elapsed = started.elapsed();
+            let delay = if throttled {
+                tries.throttles += 1;
+                let wait = waits.time_left.max(waits.retry_after);
+                self.counters().throttled(action);
+                self.pacer().throttled(action, wait);
+                // The operation's budget now holds every caller for the
+                // gateway's wait; without one, this request backs off on
+                // its own (full jitter may draw almost nothing).
+                match wait {
+                    Some(_) => Duration::ZERO,
+                    None => policy
+                        .backoff(tries.throttles, fastrand::f64())
+                        .max(policy.base_delay),
+                }
+            } else {
+                self.counters().answered();
+                tries.failures += 1;
+                waits
+                    .retry_after
+                    .unwrap_or_else(|| policy.backoff(tries.failures, fastrand::f64()))
+            };
             if policy.max_attempts <= 1 {
-                return Err(self.conclude(action, subject, error, ambiguous_earlier));
+                return Err(self.conclude(action, subject, error, tries.ambiguous));
             }
-            if attempt >= policy.max_attempts || elapsed + delay > policy.max_elapsed {
+            let elapsed = tries.first_sent.map_or(Duration::ZERO, |at| at.elapsed());
+            let out_of_time = if action.is_mutating() {
+                tries.failures >= policy.max_attempts || elapsed + delay > policy.max_elapsed
+            } else {
+                elapsed + delay > self.config().read_retry_budget
+            };
+            if out_of_time {
                 let exhausted = ApiError::RetriesExhausted {
                     action,
-                    attempts: attempt,
+                    attempts: tries.attempts,
                     elapsed,
                     last: Box::new(error),
                 };
-                return Err(self.conclude(action, subject, exhausted, ambiguous_earlier));
+                return Err(self.conclude(action, subject, exhausted, tries.ambiguous));
+            }
+            if cutoff.is_some_and(|cutoff| Instant::now() + delay >= cutoff) {
+                let error = self.deadline_error(action, subject, false, Some(error));
+                return Err(self.conclude(action, subject, error, tries.ambiguous));
             }
             self.counters().retried();
-            if throttled {
-                // Everyone waits, not just us; our next `acquire` does too.
-                self.gate().pause_for(delay);
-            } else {
-                tokio::time::sleep(delay).await;
-            }
+            tokio::time::sleep(delay).await;
         }
     }
 
-    /// One signed attempt. A failure comes with the `x-acs-retry-after`
-    /// wait, when the reply had one.
-    async fn send_once(
+    /// Paces, takes a place on the wire, sends and awaits one attempt, all
+    /// within `cutoff`.
+    async fn attempt(
         &self,
         action: Action,
         params: &Params,
-    ) -> Result<Value, (ApiError, Option<Duration>)> {
+        cutoff: Option<Instant>,
+        tries: &mut Tries,
+    ) -> Attempt {
+        let until = |at: Option<Instant>| async move {
+            match at {
+                Some(at) => tokio::time::sleep_until(at).await,
+                None => std::future::pending().await,
+            }
+        };
+        let permit = tokio::select! {
+            biased;
+            () = until(cutoff) => return Attempt::Unsent,
+            permit = async {
+                self.pacer().acquire(action).await;
+                self.in_flight_permit().await
+            } => permit,
+        };
+        tries.attempts += 1;
+        tries.first_sent.get_or_insert_with(Instant::now);
+        let sent = tokio::select! {
+            biased;
+            () = until(cutoff) => Attempt::CutOff,
+            (result, waits) = self.send_once(action, params) => Attempt::Reply(result, waits),
+        };
+        drop(permit);
+        sent
+    }
+
+    /// One signed attempt, and what its headers said about waiting.
+    async fn send_once(&self, action: Action, params: &Params) -> (Result<Value, ApiError>, Waits) {
         let timestamp = request::format_timestamp(jiff::Timestamp::now());
         let nonce = uuid::Uuid::new_v4().to_string();
         let query = request::signed_query(
@@ -109,27 +200,99 @@ impl Client {
         let response = self
             .http()
             .post(url)
-            .header("x-acs-action", action.as_str())
             .header("x-acs-version", API_VERSION)
-            // As the SDK sends it (§1.2); hyper would otherwise send no
-            // length at all for an empty POST, which some proxies refuse.
+            .header("x-acs-action", action.as_str())
             .header(reqwest::header::CONTENT_LENGTH, "0")
             .body(Vec::new())
             .send()
-            .await
-            .map_err(|err| (self.transport_error(action, err), None))?;
+            .await;
+        let response = match response {
+            Ok(response) => response,
+            Err(err) => return (Err(self.transport_error(action, err)), Waits::default()),
+        };
         let status = response.status().as_u16();
-        let retry_after = response
-            .headers()
-            .get("x-acs-retry-after")
-            .and_then(|value| value.to_str().ok())
+        let text = |name: &str| {
+            response
+                .headers()
+                .get(name)
+                .and_then(|value| value.to_str().ok())
+                .map(str::to_owned)
+        };
+        let retry_after = text("x-acs-retry-after")
+            .as_deref()
             .and_then(retry::parse_retry_after);
-        let body = response
-            .bytes()
-            .await
-            .map_err(|err| (self.transport_error(action, err), None))?;
-        reply::judge(action, status, &body, &self.config().credentials)
-            .map_err(|err| (err, retry_after))
+        let rate_limits = [text(header::USER_API), text(header::USER)];
+        let body = match response.bytes().await {
+            Ok(body) => body,
+            Err(err) => {
+                let waits = Waits {
+                    retry_after,
+                    time_left: None,
+                };
+                return (Err(self.transport_error(action, err)), waits);
+            }
+        };
+        let judged = reply::judge(action, status, &body, &self.config().credentials);
+        // `TimeLeft` is a wait on a throttle; on a success only when it
+        // says nothing remains (`header.rs`); on other refusals, nothing.
+        let rate_limits = rate_limits.each_ref().map(Option::as_deref);
+        let time_left = match &judged {
+            Err(ApiError::Service { code, .. }) if reply::is_throttling(code) => {
+                header::wait(rate_limits, true)
+            }
+            Ok(_) => header::wait(rate_limits, false),
+            Err(_) => None,
+        };
+        let waits = Waits {
+            retry_after,
+            time_left,
+        };
+        (judged, waits)
+    }
+
+    /// The deadline came: `sent` says whether a request was on the wire.
+    fn deadline_error(
+        &self,
+        action: Action,
+        subject: Option<&str>,
+        sent: bool,
+        last: Option<ApiError>,
+    ) -> ApiError {
+        ApiError::DeadlineExceeded {
+            action,
+            subject: subject.map(str::to_owned),
+            timeout: self.config().timeout.unwrap_or_default(),
+            sent,
+            last: last.map(Box::new),
+        }
+    }
+
+    /// The deadline came while a reply was awaited. A write may then have
+    /// taken effect: its outcome is unknown (a create is never re-sent;
+    /// the executor looks it up). A read simply did not finish.
+    fn cut_off(&self, action: Action, subject: Option<&str>, ambiguous: bool) -> ApiError {
+        if !action.is_mutating() {
+            return self.deadline_error(action, subject, true, None);
+        }
+        self.counters().outcome_unknown();
+        let timeout = humantime(self.config().timeout.unwrap_or_default());
+        let reason = if ambiguous {
+            format!(
+                "an earlier attempt got no answer, and the run's deadline ({timeout}) passed \
+                 while the next one's reply was awaited; either may have taken effect"
+            )
+        } else {
+            format!(
+                "the request was sent, and the run's deadline ({timeout}) passed while its \
+                 reply was awaited; it may or may not have taken effect"
+            )
+        };
+        ApiError::OutcomeUnknown {
+            action,
+            subject: subject.map(str::to_owned),
+            reason,
+            cause: None,
+        }
     }
 
     /// A connection failure is [`ApiError::Transport`] (nothing was sent);
@@ -411,12 +574,10 @@ mod tests {
 
     #[tokio::test]
     async fn retries_stop_at_the_attempt_bound() {
+        // A write: reads are bounded by time instead (issue 10, below).
         let server = Server::start(|_, _| gateway(503, "ServiceUnavailable")).await;
         let client = server.client(|c| c.retry.max_attempts = 3);
-        let err = client
-            .query_task_page(&PageQuery::default())
-            .await
-            .unwrap_err();
+        let err = client.stop_task(&id("1")).await.unwrap_err();
         let ApiError::RetriesExhausted { attempts, last, .. } = &err else {
             panic!("{err:?}")
         };
@@ -424,6 +585,97 @@ mod tests {
         assert_eq!(last.code(), Some("ServiceUnavailable"));
         assert_eq!(server.seen().len(), 3);
         assert!(!err.is_outcome_unknown());
+    }
+
+    /// Issue 10: reads are always safe to send again, so they are bounded
+    /// by a time budget, not by a small number of attempts.
+    #[tokio::test]
+    async fn reads_are_retried_for_their_time_budget_not_an_attempt_count() {
+        let server = Server::start(|_, _| gateway(503, "ServiceUnavailable")).await;
+        let client = server.client(|c| {
+            c.retry.max_attempts = 3;
+            c.read_retry_budget = Duration::from_millis(150);
+        });
+        let err = client
+            .query_task_page(&PageQuery::default())
+            .await
+            .unwrap_err();
+        let ApiError::RetriesExhausted {
+            attempts, elapsed, ..
+        } = &err
+        else {
+            panic!("{err:?}")
+        };
+        assert!(*attempts > 3, "{attempts}");
+        // No retry starts after the budget; the last one may end after it.
+        assert!(*elapsed < Duration::from_secs(2), "{elapsed:?}");
+        assert_eq!(server.seen().len() as u32, *attempts);
+    }
+
+    /// Issue 10: a throttle is a signal to slow down, not a failed attempt.
+    #[tokio::test]
+    async fn throttles_use_up_no_attempts() {
+        let mut steps: Vec<Step> = (0..6).map(|_| gateway(400, "Throttling.User")).collect();
+        steps.push(ok(json!(118700000000000001u64)));
+        let server = Server::script(steps).await;
+        let client = server.client(|c| c.retry.max_attempts = 2);
+        let created = client.create_task(&create_request("x")).await.unwrap();
+        assert_eq!(created, id("118700000000000001"));
+        let stats = client.stats();
+        assert_eq!((stats.requests, stats.throttled), (7, 6));
+        assert_eq!(stats.longest_throttle_run, 6);
+        assert_eq!(stats.throttled_by_action[&Action::CreateAiCallTask], 6);
+    }
+
+    /// Issue 10: the run's deadline cuts a create in flight (its outcome
+    /// is then unknown, never re-sent), sends nothing after it, and lets
+    /// only a settling clone's reads run a little longer.
+    #[tokio::test(start_paused = true)]
+    async fn the_deadline_cuts_what_is_in_flight_and_sends_nothing_after_it() {
+        let page = ok(json!({"PageNo":1,"PageSize":20,"Total":0,"List":[]}));
+        let server = Server::script(vec![Step::Hang, page]).await;
+        let client = server.client(|c| c.timeout = Some(Duration::from_secs(2)));
+        let started = Instant::now();
+        let err = client.create_task(&create_request("x")).await.unwrap_err();
+        assert_eq!(started.elapsed(), Duration::from_secs(2));
+        assert!(err.is_outcome_unknown(), "{err:?}");
+        assert!(
+            err.to_string()
+                .contains("the run's deadline (2s) passed while its reply was awaited"),
+            "{err}"
+        );
+
+        let err = client.create_task(&create_request("y")).await.unwrap_err();
+        assert!(
+            matches!(err, ApiError::DeadlineExceeded { sent: false, .. }),
+            "{err:?}"
+        );
+        assert_eq!(
+            err.to_string(),
+            "`CreateAiCallTask` for `y` was not sent: the run's deadline (2s) passed"
+        );
+        assert!(err.hint().unwrap().contains("--timeout"));
+        let err = client
+            .query_task_page(&PageQuery::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::DeadlineExceeded { .. }), "{err:?}");
+        assert_eq!(server.seen().len(), 1, "nothing sent after the deadline");
+
+        // Settling look-ups get half the timeout (at most 10 s) more.
+        let settling = client.settling();
+        settling
+            .query_task_page(&PageQuery::default())
+            .await
+            .unwrap();
+        assert!(settling.create_task(&create_request("z")).await.is_err());
+        tokio::time::sleep(Duration::from_secs(1)).await;
+        let err = settling
+            .query_task_page(&PageQuery::default())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ApiError::DeadlineExceeded { .. }), "{err:?}");
+        assert_eq!(server.seen().len(), 2);
     }
 
     #[tokio::test]

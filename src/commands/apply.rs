@@ -234,6 +234,7 @@ async fn fresh_plan(
         settings.listing.show_unmanaged,
         allow_restart,
         targets,
+        output,
     )
     .await?
     {
@@ -289,8 +290,12 @@ async fn execute(
         say(outcome::nothing_to_do())?;
         return Ok(ended(ExitStatus::Success, Report::default()));
     }
-    if !settings.auto_approve && !confirm(plan, output, reads_stdin)? {
-        return Ok(Ended::not_applied());
+    if !settings.auto_approve {
+        if !confirm(plan, output, reads_stdin)? {
+            return Ok(Ended::not_applied());
+        }
+        // Time spent answering the prompt is not the API's.
+        session.client.restart_deadline();
     }
 
     let writer = AccountWriter {

@@ -14,7 +14,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 
 use crate::cli::EmulatorArgs;
-use crate::emulator::{self, Config, Emulator, Faults, RequestLog};
+use crate::emulator::{self, Config, Emulator, Faults, Quotas, RequestLog};
 use crate::env;
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -71,6 +71,7 @@ fn config(
             throttle_every: args.throttle_every,
             unavailable_every: args.unavailable_every,
             drop_create_reply: args.drop_create_reply,
+            drop_create_reply_every: args.drop_create_reply_every,
             refuse_create: args.refuse_create,
             refuse_update: args.refuse_update,
             refuse_start: args.refuse_start,
@@ -78,6 +79,10 @@ fn config(
             drop_update_reply: args.drop_update_reply,
             drop_start_reply: args.drop_start_reply,
             drop_stop_reply: args.drop_stop_reply,
+        },
+        quotas: Quotas {
+            every: args.quota,
+            per_operation: args.quota_for.iter().copied().collect(),
         },
         request_log: Some(RequestLog::new(|record| {
             // A closed stderr must not stop the server.
@@ -227,6 +232,43 @@ mod tests {
     }
 
     #[test]
+    fn quota_flags_reach_the_config() {
+        let (quoted, _) = config(
+            &args(&[
+                "--quota",
+                "100",
+                "--quota-for",
+                "CreateAiCallTask=20",
+                "--quota-for",
+                "QueryAiCallTaskDetail = 50",
+                "--drop-create-reply-every",
+                "5",
+            ]),
+            None,
+        )
+        .unwrap();
+        assert_eq!(quoted.quotas.every, Some(100));
+        assert_eq!(quoted.quotas.of(emulator::Operation::Create), Some(20));
+        assert_eq!(quoted.quotas.of(emulator::Operation::Detail), Some(50));
+        assert_eq!(quoted.quotas.of(emulator::Operation::Page), Some(100));
+        assert_eq!(quoted.faults.drop_create_reply_every, Some(5));
+        for bad in [
+            "CreateAiCallTask",
+            "Nope=3",
+            "CreateAiCallTask=0",
+            "CreateAiCallTask=x",
+        ] {
+            let parsed =
+                crate::cli::Cli::try_parse_from(["aicall", "emulator", "--quota-for", bad]);
+            assert!(parsed.is_err(), "{bad}");
+        }
+        let err = crate::cli::Cli::try_parse_from(["aicall", "emulator", "--quota-for", "Nope=3"])
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("`CreateAiCallTask`"), "{err}");
+    }
+
+    #[test]
     fn fault_flags_reach_the_config() {
         let (faulty, _) = config(
             &args(&[
@@ -251,6 +293,7 @@ mod tests {
                 throttle_every: Some(3),
                 unavailable_every: Some(4),
                 drop_create_reply: Some(2),
+                drop_create_reply_every: None,
                 refuse_create: Some(5),
                 ..Faults::default()
             }

@@ -9,8 +9,11 @@
 //! to the job summary.
 
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::account::{self, ReadOptions};
+use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+
+use crate::account::{self, ReadEvent, ReadOptions};
 use crate::cli::PlanFormat;
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -24,6 +27,7 @@ use crate::plan::target::Targets;
 use crate::render::diagnostics::{render_text, summary};
 use crate::render::github::{self, Annotation};
 use crate::render::markdown::Frame;
+use crate::render::progress::{self, Reading};
 use crate::render::style::{Paint, Style};
 use crate::render::text::TextOptions;
 use crate::render::{json, markdown, plan_errors, summary as job_summary, text};
@@ -79,6 +83,7 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
             settings.listing.show_unmanaged,
             settings.allow_restart,
             &settings.targets,
+            output,
         )
         .await;
         // The seal's key: only these credentials can apply the saved plan.
@@ -228,7 +233,8 @@ fn report_diagnostics(loaded: &Loaded, output: &Output) -> Result<(), Error> {
     Ok(())
 }
 
-/// Reads the account through `session` and builds the plan.
+/// Reads the account through `session` and builds the plan, showing how
+/// far reading has come on a terminal.
 pub(crate) async fn make_plan(
     session: &Session,
     desired: &[DesiredTask],
@@ -236,6 +242,7 @@ pub(crate) async fn make_plan(
     show_unmanaged: bool,
     allow_restart: bool,
     targets: &Targets,
+    output: &Output,
 ) -> Result<Result<Plan, Vec<PlanError>>, Error> {
     // A task's old names too: it may still carry one, to be renamed.
     let mut names: Vec<&str> = desired
@@ -245,7 +252,8 @@ pub(crate) async fn make_plan(
         .collect();
     names.sort_unstable();
     names.dedup();
-    let state = account::read(
+    let display = ReadingDisplay::new(output);
+    let state = account::read_reporting(
         &session.client,
         &names,
         ReadOptions {
@@ -253,8 +261,11 @@ pub(crate) async fn make_plan(
             parallelism: connection.read_parallelism,
             list_unmanaged: show_unmanaged,
         },
+        &|event| display.on(event),
     )
-    .await?;
+    .await;
+    display.finish();
+    let state = state?;
     Ok(build::build(Inputs {
         desired,
         observed: &state.observed,
@@ -269,6 +280,65 @@ pub(crate) async fn make_plan(
         allow_restart,
         targets: targets.patterns().to_vec(),
     }))
+}
+
+/// What reading the account shows: a spinner line on a terminal (stderr),
+/// nothing extra without one; the page-size note either way, once.
+struct ReadingDisplay {
+    bar: Option<ProgressBar>,
+    style: crate::render::style::Style,
+    noted: AtomicBool,
+}
+
+impl ReadingDisplay {
+    fn new(output: &Output) -> ReadingDisplay {
+        let bar = output.stderr_is_terminal.then(|| {
+            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
+            if let Ok(style) = ProgressStyle::with_template(progress::READING_TEMPLATE) {
+                bar.set_style(style);
+            }
+            bar
+        });
+        ReadingDisplay {
+            bar,
+            style: output.stderr,
+            noted: AtomicBool::new(false),
+        }
+    }
+
+    fn on(&self, event: ReadEvent) {
+        match event {
+            ReadEvent::Progress(now) => {
+                if let Some(bar) = &self.bar {
+                    bar.set_message(progress::reading(&Reading {
+                        pages: (now.pages_read, now.pages_expected),
+                        lookups: (now.lookups_done, now.lookups),
+                        details: (now.details_read, now.details_found),
+                    }));
+                }
+            }
+            ReadEvent::PageSizeReduced { asked, used } => {
+                if self.noted.swap(true, Ordering::Relaxed) {
+                    return;
+                }
+                let note = progress::page_size_reduced(asked, used, self.style);
+                match &self.bar {
+                    Some(bar) => bar.suspend(|| {
+                        let _ = eprint(&note);
+                    }),
+                    None => {
+                        let _ = eprint(&note);
+                    }
+                }
+            }
+        }
+    }
+
+    fn finish(&self) {
+        if let Some(bar) = &self.bar {
+            bar.finish_and_clear();
+        }
+    }
 }
 
 /// Writes a saved plan atomically: a reader never sees half a plan. The

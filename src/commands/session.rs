@@ -4,7 +4,7 @@
 
 use std::num::NonZeroU32;
 
-use crate::api::{Client, ClientConfig, Credentials, Endpoint, credentials};
+use crate::api::{Client, ClientConfig, Credentials, Endpoint, StartRate, credentials};
 use crate::emulator::{self, Emulator};
 use crate::error::Error;
 use crate::plan::model::Target;
@@ -71,7 +71,13 @@ impl Session {
             account_fingerprint: account_fingerprint(&credentials.access_key_id),
         };
         let mut config = ClientConfig::new(endpoint, credentials);
-        config.rate_limit = NonZeroU32::new(connection.rate_limit);
+        if let Some(ceiling) = connection.rate_limit.and_then(NonZeroU32::new) {
+            // Given on purpose: the account allows that much, start there.
+            config.rate_limit = Some(ceiling);
+            config.start_rate = StartRate::Ceiling;
+        }
+        config.read_retry_budget = connection.read_retry_budget;
+        config.timeout = Some(connection.timeout);
         let client = Client::new(config)?;
         Ok(Session {
             client,

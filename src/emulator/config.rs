@@ -9,11 +9,12 @@ use crate::secret::Secret;
 
 use super::clock::Clock;
 use super::faults::Faults;
+use super::quota::Quotas;
 use super::request_log::RequestLog;
 use super::{DEMO_ACCESS_KEY_ID, DEMO_ACCESS_KEY_SECRET};
 
 /// Settings of one emulator. `Default`: 127.0.0.1 on a free port, memory
-/// only, the demo key pair, PageSize up to 100, no faults.
+/// only, the demo key pair, PageSize up to 100, no faults, no quotas.
 #[derive(Debug, Clone)]
 pub struct Config {
     /// Where to listen; port 0 picks a free one ([`Emulator::addr`] tells).
@@ -35,6 +36,8 @@ pub struct Config {
     pub max_page_size: u32,
     /// Faults to inject.
     pub faults: Faults,
+    /// Requests per rolling second each operation allows (§8).
+    pub quotas: Quotas,
     /// `x-acs-retry-after` sent with injected throttling (the official SDK
     /// uses it as its backoff). `None` sends no such header.
     pub throttle_retry_after: Option<Duration>,
@@ -54,6 +57,7 @@ impl Default for Config {
             security_token: None,
             max_page_size: 100,
             faults: Faults::default(),
+            quotas: Quotas::default(),
             throttle_retry_after: None,
             clock: Clock::system(),
             request_log: None,

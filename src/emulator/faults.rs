@@ -1,6 +1,7 @@
 //! Fault injection, off by default: added latency, throttling and 503s on
 //! a fixed rhythm, and for each write (create, update, start, stop) one
-//! refused outright or one whose reply is lost after it took effect.
+//! refused outright or one whose reply is lost after it took effect (for
+//! creates also every Nth).
 //!
 //! Counting requests instead of drawing random numbers makes every fault
 //! deterministic, so a test that needs "the third request is throttled"
@@ -26,6 +27,9 @@ pub struct Faults {
     /// executed and made durable, then its connection is closed without a
     /// reply: the client cannot know whether the task exists.
     pub drop_create_reply: Option<u64>,
+    /// Every Nth `CreateAiCallTask` (counted like `drop_create_reply`) is
+    /// executed, then loses its reply the same way.
+    pub drop_create_reply_every: Option<u64>,
     /// The Nth `CreateAiCallTask` (counted like `drop_create_reply`) is
     /// refused with 400 `InvalidParameter` without being executed: a
     /// definite failure of one task among others.
@@ -75,6 +79,7 @@ impl Faults {
     /// after it took effect.
     pub(crate) fn drops(&self, operation: Operation, n: u64) -> bool {
         let nth = match operation {
+            Operation::Create if every(self.drop_create_reply_every, n) => return true,
             Operation::Create => self.drop_create_reply,
             Operation::Update => self.drop_update_reply,
             Operation::Start => self.drop_start_reply,
@@ -136,6 +141,16 @@ mod tests {
                 .filter(|n| drop.drops(Operation::Create, *n))
                 .collect::<Vec<_>>(),
             [2]
+        );
+        let every_fifth = Faults {
+            drop_create_reply_every: Some(5),
+            ..Faults::default()
+        };
+        assert_eq!(
+            (1..16)
+                .filter(|n| every_fifth.drops(Operation::Create, *n))
+                .collect::<Vec<_>>(),
+            [5, 10, 15]
         );
         let zero = Faults {
             throttle_every: Some(0),

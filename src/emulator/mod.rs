@@ -14,7 +14,8 @@
 //! order of checks) → `auth.rs` (signatures) → `params.rs` and `call.rs`
 //! (parameters) → `store.rs` (tasks, transitions, listing) → `reply.rs`
 //! (JSON); `writer.rs` and `state_file.rs` keep the account on disk with
-//! group commit; `faults.rs` injects failures deterministically.
+//! group commit; `faults.rs` injects failures deterministically;
+//! `quota.rs` throttles each operation over its quota, as the gateway does.
 
 mod auth;
 mod call;
@@ -24,6 +25,7 @@ mod error;
 mod faults;
 mod operation;
 mod params;
+mod quota;
 mod reply;
 mod request_log;
 mod server;
@@ -39,6 +41,7 @@ pub use config::Config;
 pub use error::EmulatorError;
 pub use faults::Faults;
 pub use operation::Operation;
+pub use quota::Quotas;
 pub use request_log::{RequestLog, RequestRecord};
 pub use server::Emulator;
 pub use service_error::ServiceError;

@@ -30,6 +30,8 @@ pub(crate) struct Reply {
     pub code: Cow<'static, str>,
     /// `x-acs-retry-after` (milliseconds on the wire), for throttling.
     pub retry_after: Option<Duration>,
+    /// `x-ratelimit-user-api`, over quota.
+    pub rate_limit: Option<String>,
 }
 
 #[derive(Serialize)]
@@ -157,6 +159,7 @@ impl Reply {
             body,
             code: Cow::Borrowed("OK"),
             retry_after: None,
+            rate_limit: None,
         }
     }
 
@@ -184,6 +187,7 @@ impl Reply {
             body: body.expect("replies are plain data and always serialise"),
             code,
             retry_after: None,
+            rate_limit: None,
         }
     }
 }

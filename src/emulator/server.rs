@@ -8,8 +8,9 @@
 //!
 //! Order of checks for each request, as on the real gateway: path,
 //! method, Action, Version, injected faults (no side effect), signature
-//! (`auth.rs`), then parameters (`call.rs`), then the store; a change is
-//! answered only once it is durable (`writer.rs`).
+//! (`auth.rs`), the operation's quota (`quota.rs`: the nonce is spent, no
+//! other side effect), then parameters (`call.rs`), then the store; a
+//! change is answered only once it is durable (`writer.rs`).
 
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -37,6 +38,7 @@ use super::error::EmulatorError;
 use super::faults::Faults;
 use super::operation::Operation;
 use super::params::Params;
+use super::quota::{OverQuota, Quotas, Windows};
 use super::reply::Reply;
 use super::request_log::{RequestLog, RequestRecord};
 use super::service_error::ServiceError;
@@ -68,6 +70,8 @@ struct Shared {
     store: Arc<Store>,
     writer: Option<Writer>,
     faults: Faults,
+    quotas: Quotas,
+    windows: Windows,
     throttle_retry_after: Option<Duration>,
     clock: Clock,
     max_page_size: u32,
@@ -112,6 +116,8 @@ impl Emulator {
             store,
             writer,
             faults: config.faults,
+            quotas: config.quotas,
+            windows: Windows::default(),
             throttle_retry_after: config.throttle_retry_after,
             clock: config.clock,
             max_page_size: config.max_page_size,
@@ -325,13 +331,23 @@ async fn handle(
         Ok(outcome) => Reply::success(&request_id, &outcome),
         Err(error) => {
             let mut reply = Reply::failure(&request_id, &error);
-            if error == ServiceError::Throttled {
-                reply.retry_after = shared.throttle_retry_after;
+            match error {
+                ServiceError::Throttled => reply.retry_after = shared.throttle_retry_after,
+                ServiceError::OverQuota {
+                    limit, time_left, ..
+                } => {
+                    let left = time_left.as_millis();
+                    let reset = i128::from(shared.clock.now_ms()) + left as i128;
+                    reply.rate_limit = Some(format!(
+                        "Limit:{limit},Remain:0,TimeLeft:{left},Reset:{reset}"
+                    ));
+                }
+                _ => {}
             }
             reply
         }
     };
-    shared.count(operation, &reply.code, drop_reply);
+    shared.count(operation, &reply, drop_reply);
 
     if let Some(log) = &shared.log {
         log.record(&RequestRecord {
@@ -363,6 +379,13 @@ fn response(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
     if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert("x-acs-request-id", value);
     }
+    if let Some(value) = reply
+        .rate_limit
+        .as_deref()
+        .and_then(|v| HeaderValue::from_str(v).ok())
+    {
+        headers.insert("x-ratelimit-user-api", value);
+    }
     if let Some(after) = reply.retry_after {
         headers.insert(
             "x-acs-retry-after",
@@ -379,7 +402,8 @@ impl Shared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn count(&self, operation: Option<Operation>, code: &str, dropped: bool) {
+    fn count(&self, operation: Option<Operation>, reply: &Reply, dropped: bool) {
+        let code = reply.code.as_ref();
         let mut stats = self.lock_stats();
         stats.requests += 1;
         if let Some(op) = operation {
@@ -387,7 +411,18 @@ impl Shared {
         }
         *stats.by_code.entry(code.to_owned()).or_default() += 1;
         match code {
-            "Throttling.User" => stats.throttled += 1,
+            "Throttling.User" => {
+                stats.throttled += 1;
+                if reply.rate_limit.is_some() {
+                    stats.over_quota += 1;
+                }
+                if let Some(op) = operation {
+                    *stats
+                        .throttled_by_action
+                        .entry(op.action().to_owned())
+                        .or_default() += 1;
+                }
+            }
             "ServiceUnavailable" => stats.unavailable += 1,
             _ => {}
         }
@@ -458,6 +493,14 @@ impl Shared {
             return Err(fault);
         }
         self.auth.verify(scheme, &incoming, self.clock.now())?;
+        // After the signature, as on the gateway: the nonce is spent.
+        self.windows
+            .admit(&self.quotas, op, tokio::time::Instant::now())
+            .map_err(|OverQuota { limit, time_left }| ServiceError::OverQuota {
+                action: op.action(),
+                limit,
+                time_left,
+            })?;
         params.reject_repeats()?;
 
         let now_ms = self.clock.now_ms();

@@ -140,6 +140,20 @@ pub enum ServiceError {
     #[error("Request was denied due to user flow control (emulator fault injection)")]
     Throttled,
 
+    /// More requests of one operation in the last second than its quota
+    /// (`--quota`, `--quota-for`, §8).
+    #[error(
+        "Request was denied due to user flow control: `{action}` allows {limit} requests a second"
+    )]
+    OverQuota {
+        /// The operation.
+        action: &'static str,
+        /// Its quota.
+        limit: u32,
+        /// Until the window frees up.
+        time_left: std::time::Duration,
+    },
+
     /// Fault injection: every Nth request fails with 503.
     #[error(
         "The request has failed due to a temporary failure of the server (emulator fault injection)"
@@ -200,7 +214,7 @@ impl ServiceError {
             ServiceError::NonceUsed { .. } => "SignatureNonceUsed",
             ServiceError::Missing { name } => return Cow::Owned(format!("Missing{name}")),
             ServiceError::InvalidParameter { .. } => "InvalidParameter",
-            ServiceError::Throttled => "Throttling.User",
+            ServiceError::Throttled | ServiceError::OverQuota { .. } => "Throttling.User",
             ServiceError::Unavailable => "ServiceUnavailable",
             ServiceError::StateNotWritten { .. } => "InternalError",
             ServiceError::NameTaken { .. } => "TaskNameDuplicate",

@@ -13,8 +13,12 @@ pub struct EmulatorStats {
     pub by_action: BTreeMap<String, u64>,
     /// Replies per `Code` (`OK`, `SignatureDoesNotMatch`, …).
     pub by_code: BTreeMap<String, u64>,
-    /// Requests answered `Throttling.User` by fault injection.
+    /// Requests answered `Throttling.User`: by fault injection or over quota.
     pub throttled: u64,
+    /// Of those, the requests over their operation's quota.
+    pub over_quota: u64,
+    /// Requests answered `Throttling.User`, per action.
+    pub throttled_by_action: BTreeMap<String, u64>,
     /// Requests answered `ServiceUnavailable` by fault injection.
     pub unavailable: u64,
     /// Creates committed whose connection was then closed unanswered.
@@ -25,6 +29,11 @@ impl EmulatorStats {
     /// Requests received for `action`.
     pub fn action(&self, action: &str) -> u64 {
         self.by_action.get(action).copied().unwrap_or(0)
+    }
+
+    /// Requests of `action` answered `Throttling.User`.
+    pub fn throttled(&self, action: &str) -> u64 {
+        self.throttled_by_action.get(action).copied().unwrap_or(0)
     }
 
     /// Replies that carried `code`.

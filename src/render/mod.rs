@@ -16,6 +16,7 @@ pub mod json;
 pub mod markdown;
 pub mod outcome;
 pub mod plan_errors;
+pub mod progress;
 pub mod style;
 pub mod summary;
 pub mod text;

@@ -9,7 +9,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use aicall::api::sign::{self, V3Request};
-use aicall::emulator::{Clock, Config, Emulator, Faults, NewTask, StartType, TaskId, TaskStatus};
+use aicall::emulator::{
+    Clock, Config, Emulator, Faults, NewTask, Operation, Quotas, StartType, TaskId, TaskStatus,
+};
 use aicall::secret::Secret;
 use serde_json::Value;
 
@@ -1261,6 +1263,74 @@ async fn unavailable_every_nth_request_has_no_side_effect() {
     assert!(reply.headers.get("x-acs-retry-after").is_none());
     assert_eq!(emulator.tasks().len(), 2);
     assert_eq!(emulator.stats().unavailable, 1);
+}
+
+/// Issue 10 (`aiccs-api.md` §8): over its operation's quota, a request is
+/// answered `Throttling.User` with the gateway's header, before any side
+/// effect but after its nonce is spent; waiting `TimeLeft` is enough.
+#[tokio::test(start_paused = true)]
+async fn over_quota_is_throttled_with_the_gateways_header_and_no_side_effect() {
+    let (emulator, raw) = start_with(Config {
+        quotas: Quotas {
+            every: Some(2),
+            per_operation: [(Operation::Create, 1)].into_iter().collect(),
+        },
+        ..Config::default()
+    })
+    .await;
+    raw.create("a", &[]).await.ok();
+    let second = raw.v1(
+        "CreateAiCallTask",
+        &[
+            ("TaskName", "b"),
+            ("AgentId", "1"),
+            ("VirtualNumber", "2"),
+            ("StartType", "IMMEDIATE"),
+            ("CallDay", CALL_DAY),
+            ("CallTime", CALL_TIME),
+        ],
+    );
+    let throttled = raw.send(second.clone()).await;
+    throttled.gateway(400, "Throttling.User");
+    assert!(
+        throttled.json["Message"]
+            .as_str()
+            .unwrap()
+            .contains("`CreateAiCallTask` allows 1 requests a second"),
+        "{}",
+        throttled.text
+    );
+    let header = throttled.headers["x-ratelimit-user-api"].to_str().unwrap();
+    let fields: Vec<&str> = header.split(',').collect();
+    assert_eq!(&fields[..2], ["Limit:1", "Remain:0"], "{header}");
+    let left: u64 = fields[2]
+        .strip_prefix("TimeLeft:")
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1..=1000).contains(&left), "{header}");
+    assert!(fields[3].starts_with("Reset:"), "{header}");
+    assert_eq!(
+        emulator.tasks().len(),
+        1,
+        "an over-quota create creates nothing"
+    );
+    // Its nonce was spent, unlike an injected fault's.
+    raw.send(second).await.gateway(400, "SignatureNonceUsed");
+
+    // Pages count against a quota of their own.
+    raw.page(&[]).await;
+    raw.page(&[]).await;
+    let third = raw.call("QueryAiCallTaskPage", &[]).await;
+    third.gateway(400, "Throttling.User");
+
+    // Waiting the time left is enough.
+    tokio::time::advance(std::time::Duration::from_millis(left)).await;
+    raw.create("b", &[]).await.ok();
+    let stats = emulator.stats();
+    assert_eq!((stats.throttled, stats.over_quota), (2, 2), "{stats:?}");
+    assert_eq!(stats.throttled("CreateAiCallTask"), 1);
+    assert_eq!(emulator.tasks().len(), 2);
 }
 
 #[tokio::test]

@@ -25,6 +25,8 @@ mod export;
 /// that are not regular, broken links, long names and values, date edges,
 /// leap seconds, look-alike names.
 mod inputs;
+/// Pacing, retries and the deadline under quotas and faults (issue 10).
+mod pacing;
 /// `aicall plan` against the emulator: verdicts, formats, exit codes.
 mod plan;
 /// Regression tests named after the issue they pin.

@@ -1,5 +1,6 @@
 //! `apply` on a real terminal (a pseudo-terminal): the confirmation prompt,
-//! `yes` proceeding, anything else cancelling with nothing created.
+//! `yes` proceeding, anything else cancelling with nothing created; and
+//! `plan`'s progress while it reads the account, shown only there.
 //!
 //! The test waits for the prompt text before answering, so nothing depends
 //! on timing.
@@ -16,8 +17,13 @@ use crate::common::harness::{Test, repo_root};
 const PROMPT: &str = "Only `yes` is accepted:";
 
 /// Runs `aicall args` on a terminal in `dir`, answers the prompt with
-/// `answer`, and returns the exit code and everything the terminal showed.
+/// `answer` (when there is one to answer), and returns the exit code and
+/// everything the terminal showed.
 fn on_terminal(dir: &Path, args: &[&str], answer: &str) -> (u32, String) {
+    on_terminal_answering(dir, args, Some(answer))
+}
+
+fn on_terminal_answering(dir: &Path, args: &[&str], answer: Option<&str>) -> (u32, String) {
     let pty = native_pty_system()
         .openpty(PtySize {
             rows: 50,
@@ -32,6 +38,8 @@ fn on_terminal(dir: &Path, args: &[&str], answer: &str) -> (u32, String) {
     command.env_clear();
     command.env("HOME", dir);
     command.env("NO_COLOR", "1");
+    // As a real terminal would: without TERM, indicatif draws nothing.
+    command.env("TERM", "xterm-256color");
     if let Some(path) = std::env::var_os("PATH") {
         command.env("PATH", path);
     }
@@ -51,7 +59,7 @@ fn on_terminal(dir: &Path, args: &[&str], answer: &str) -> (u32, String) {
     });
 
     let mut shown = Vec::new();
-    while !String::from_utf8_lossy(&shown).contains(PROMPT) {
+    while answer.is_some() && !String::from_utf8_lossy(&shown).contains(PROMPT) {
         match received.recv_timeout(Duration::from_secs(60)) {
             Ok(chunk) => shown.extend(chunk),
             Err(_) => panic!(
@@ -61,8 +69,10 @@ fn on_terminal(dir: &Path, args: &[&str], answer: &str) -> (u32, String) {
         }
     }
     let mut writer = pty.master.take_writer().unwrap();
-    writer.write_all(format!("{answer}\r").as_bytes()).unwrap();
-    writer.flush().unwrap();
+    if let Some(answer) = answer {
+        writer.write_all(format!("{answer}\r").as_bytes()).unwrap();
+        writer.flush().unwrap();
+    }
 
     let status = child.wait().unwrap();
     drop(writer);
@@ -137,4 +147,14 @@ fn anything_but_yes_cancels_and_creates_nothing() {
         );
     }
     assert!(to_create(test.path()).starts_with("Plan: 9 to create"));
+}
+
+/// Issue 10: reading the account shows how far it has come, on a terminal.
+#[test]
+fn plan_shows_its_progress_on_a_terminal() {
+    let test = with_examples();
+    let (code, shown) = on_terminal_answering(test.path(), &["plan", "--local", "."], None);
+    assert_eq!(code, 0, "{shown}");
+    assert!(shown.contains("reading the account: 1/1 page, "), "{shown}");
+    assert!(shown.contains("Plan: 9 to create"), "{shown}");
 }

@@ -129,9 +129,14 @@ impl Cloud {
                 record.action == Some(action) && record.status == Some(200) && record.code == "OK";
             if is_commit && !fired.swap(true, std::sync::atomic::Ordering::SeqCst) {
                 let _ = committed_tx.send(());
-                // Blocks this emulator worker until the test lets go (or
-                // drops `Held`, which disconnects the channel).
-                let _ = release_rx.lock().unwrap().recv();
+                // Blocks this request until the test lets go (or drops
+                // `Held`, which disconnects the channel). In place: the
+                // runtime hands this worker's other tasks to another
+                // thread, so the emulator goes on serving everything else
+                // (the look-up that settles the held create included).
+                tokio::task::block_in_place(|| {
+                    let _ = release_rx.lock().unwrap().recv();
+                });
             }
         });
         *self.log.hook.lock().unwrap() = Some(hook);
