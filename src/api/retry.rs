@@ -118,11 +118,16 @@ pub fn classify(action: Action, error: &ApiError) -> Verdict {
             _ => Verdict::Fail,
         },
         ApiError::Transport { .. } => Verdict::Retry { throttled: false },
+        // Nothing was sent: a refresh that may succeed later is tried again.
+        ApiError::Credentials { cause, .. } if cause.is_transient() => {
+            Verdict::Retry { throttled: false }
+        }
         ApiError::ReplyLost { .. } => Verdict::Ambiguous,
         ApiError::NotApplied { .. }
         | ApiError::OutcomeUnknown { .. }
         | ApiError::RetriesExhausted { .. }
-        | ApiError::Setup { .. } => Verdict::Fail,
+        | ApiError::Setup { .. }
+        | ApiError::Credentials { .. } => Verdict::Fail,
     }
 }
 

@@ -16,6 +16,7 @@ use crate::chain;
 
 use super::action::Action;
 use super::client::Client;
+use super::credentials::Credentials;
 use super::error::ApiError;
 use super::reply;
 use super::request::{self, API_VERSION, Params};
@@ -37,7 +38,7 @@ impl Client {
         loop {
             attempt += 1;
             self.gate().acquire().await;
-            let (error, retry_after) = match self.send_once(action, params).await {
+            let (error, retry_after) = match self.send_signed(action, params).await {
                 Ok(data) => return Ok(data),
                 Err(failure) => failure,
             };
@@ -88,22 +89,17 @@ impl Client {
         }
     }
 
-    /// One signed attempt. A failure comes with the `x-acs-retry-after`
-    /// wait, when the reply had one.
-    async fn send_once(
+    /// One attempt signed with `credentials`. A failure comes with the
+    /// `x-acs-retry-after` wait, when the reply had one.
+    pub(super) async fn send_once(
         &self,
         action: Action,
         params: &Params,
+        credentials: &Credentials,
     ) -> Result<Value, (ApiError, Option<Duration>)> {
         let timestamp = request::format_timestamp(jiff::Timestamp::now());
         let nonce = uuid::Uuid::new_v4().to_string();
-        let query = request::signed_query(
-            action,
-            params,
-            &self.config().credentials,
-            &timestamp,
-            &nonce,
-        );
+        let query = request::signed_query(action, params, credentials, &timestamp, &nonce);
         let url = format!("{}?{query}", self.config().endpoint.url());
         self.counters().sent(action);
         let response = self
@@ -117,7 +113,7 @@ impl Client {
             .body(Vec::new())
             .send()
             .await
-            .map_err(|err| (self.transport_error(action, err), None))?;
+            .map_err(|err| (self.transport_error(action, err, credentials), None))?;
         let status = response.status().as_u16();
         let retry_after = response
             .headers()
@@ -127,14 +123,18 @@ impl Client {
         let body = response
             .bytes()
             .await
-            .map_err(|err| (self.transport_error(action, err), None))?;
-        reply::judge(action, status, &body, &self.config().credentials)
-            .map_err(|err| (err, retry_after))
+            .map_err(|err| (self.transport_error(action, err, credentials), None))?;
+        reply::judge(action, status, &body, credentials).map_err(|err| (err, retry_after))
     }
 
     /// A connection failure is [`ApiError::Transport`] (nothing was sent);
     /// anything after that is [`ApiError::ReplyLost`].
-    fn transport_error(&self, action: Action, err: reqwest::Error) -> ApiError {
+    fn transport_error(
+        &self,
+        action: Action,
+        err: reqwest::Error,
+        credentials: &Credentials,
+    ) -> ApiError {
         let config = self.config();
         let endpoint = config.endpoint.to_string();
         // Without the URL: it holds the signature and any STS token.
@@ -148,7 +148,7 @@ impl Client {
             ApiError::Transport {
                 action,
                 endpoint,
-                detail: config.credentials.scrub(&detail),
+                detail: credentials.scrub(&detail),
             }
         } else {
             let detail = if err.is_timeout() {
@@ -162,7 +162,7 @@ impl Client {
             ApiError::ReplyLost {
                 action,
                 endpoint,
-                detail: config.credentials.scrub(&detail),
+                detail: credentials.scrub(&detail),
             }
         }
     }
@@ -481,7 +481,7 @@ mod tests {
         let mut text = format!(
             "{client:?}\n{:?}\n{}",
             client.credentials(),
-            client.credentials().source
+            client.credentials().source()
         );
         text.push_str(&format!(
             "{:?}",

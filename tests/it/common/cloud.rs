@@ -264,7 +264,6 @@ impl Cloud {
     pub fn endpoint(&self) -> String {
         self.emulator.endpoint()
     }
-
 }
 
 /// Runs `test` on a blocking thread, so that emulators in this process

@@ -1,0 +1,62 @@
+//! Which credentials sign an attempt, and the one re-sign after
+//! `InvalidSecurityToken.Expired` (issue 12).
+//!
+//! Every attempt asks the provider for the current credentials, so
+//! temporary ones are refreshed before they expire while requests are in
+//! flight. The service's clock is the judge, though: a request signed with
+//! credentials it holds expired is refused with
+//! `InvalidSecurityToken.Expired` *before it takes effect* (§9), so sending
+//! it again is safe, creates included. It is re-signed with fresh
+//! credentials and sent once more, outside the retry budget; credentials
+//! given as they are cannot be refreshed, and the refusal stands, with a
+//! hint saying what to change. A request whose reply was lost is no such
+//! refusal: it stays "outcome unknown", whatever its credentials.
+
+use std::time::Duration;
+
+use serde_json::Value;
+
+use super::action::Action;
+use super::client::Client;
+use super::error::ApiError;
+use super::request::Params;
+
+/// The code of a request refused because its STS token expired.
+pub const EXPIRED_TOKEN: &str = "InvalidSecurityToken.Expired";
+
+impl Client {
+    /// One attempt as the retry loop sees it: signed with the current
+    /// credentials, and, if the service holds them expired, signed again
+    /// with fresh ones and sent once more.
+    pub(super) async fn send_signed(
+        &self,
+        action: Action,
+        params: &Params,
+    ) -> Result<Value, (ApiError, Option<Duration>)> {
+        let provider = &self.config().credentials;
+        let unavailable = |cause| {
+            let error = ApiError::Credentials {
+                action,
+                cause: Box::new(cause),
+            };
+            (error, None)
+        };
+        let credentials = provider.current().await.map_err(unavailable)?;
+        let failure = match self.send_once(action, params, &credentials).await {
+            Ok(data) => return Ok(data),
+            Err(failure) => failure,
+        };
+        if failure.0.code() != Some(EXPIRED_TOKEN) {
+            return Err(failure);
+        }
+        match provider.refresh_after_expired(&credentials).await {
+            Ok(Some(fresh)) => {
+                self.gate().acquire().await;
+                self.send_once(action, params, &fresh).await
+            }
+            // Given as they are: the refusal, and its hint, stand.
+            Ok(None) => Err(failure),
+            Err(cause) => Err(unavailable(cause)),
+        }
+    }
+}
