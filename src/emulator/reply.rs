@@ -30,7 +30,12 @@ pub(crate) struct Reply {
     pub code: Cow<'static, str>,
     /// `x-acs-retry-after` (milliseconds on the wire), for throttling.
     pub retry_after: Option<Duration>,
+    /// `Content-Type`.
+    pub content_type: &'static str,
 }
+
+/// The `Content-Type` of every JSON reply.
+pub(crate) const JSON: &str = "application/json;charset=utf-8";
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -157,6 +162,52 @@ impl Reply {
             body,
             code: Cow::Borrowed("OK"),
             retry_after: None,
+            content_type: JSON,
+        }
+    }
+
+    /// Any JSON `body`, with `status` and the `code` to log.
+    pub(crate) fn json(
+        status: StatusCode,
+        code: Cow<'static, str>,
+        body: &serde_json::Value,
+    ) -> Reply {
+        Reply {
+            status,
+            body: body.to_string().into_bytes(),
+            code,
+            retry_after: None,
+            content_type: JSON,
+        }
+    }
+
+    /// Plain text, as the metadata service answers.
+    pub(crate) fn text(status: StatusCode, code: &'static str, text: String) -> Reply {
+        Reply {
+            status,
+            body: text.into_bytes(),
+            code: Cow::Borrowed(code),
+            retry_after: None,
+            content_type: "text/plain;charset=utf-8",
+        }
+    }
+
+    /// A gateway error of another service, e.g. STS's, with its `HostId`.
+    pub(crate) fn gateway(request_id: &str, host_id: &'static str, error: &ServiceError) -> Reply {
+        let code = error.code();
+        let body = serde_json::to_vec(&Gateway {
+            request_id,
+            host_id,
+            code: &code,
+            message: error.to_string(),
+        })
+        .expect("replies are plain data and always serialise");
+        Reply {
+            status: error.status(),
+            body,
+            code,
+            retry_after: None,
+            content_type: JSON,
         }
     }
 
@@ -184,6 +235,7 @@ impl Reply {
             body: body.expect("replies are plain data and always serialise"),
             code,
             retry_after: None,
+            content_type: JSON,
         }
     }
 }
