@@ -289,6 +289,16 @@ pub enum CredentialsError {
     },
 }
 
+/// What to do when the metadata service fails.
+const ECS_HINT: &str = "the ECS instance role needs an ECS instance with a RAM role attached; \
+                        elsewhere, unset ALIBABA_CLOUD_ECS_METADATA (or use a profile of another \
+                        mode)";
+
+/// Whether `service` is the metadata service (`metadata.rs` names it so).
+fn is_metadata(service: &str) -> bool {
+    service.starts_with("the ECS metadata service")
+}
+
 impl CredentialsError {
     /// What the user can do about it.
     pub fn hint(&self) -> Option<&str> {
@@ -335,6 +345,8 @@ impl CredentialsError {
                 "the identity assuming the role may not: allow `sts:AssumeRole` for it, and let \
                  the role's trust policy name it"
             }
+            CredentialsError::Refused { service, .. } if is_metadata(service) => ECS_HINT,
+            CredentialsError::Unreachable { service, .. } if is_metadata(service) => ECS_HINT,
             CredentialsError::Unreachable { .. } => {
                 "check the network, the STS endpoint (ALIBABA_CLOUD_STS_ENDPOINT, \
                  ALIBABA_CLOUD_STS_REGION) and any HTTPS_PROXY setting"

@@ -126,6 +126,25 @@ impl Metadata {
                 Err(err) => Err(err),
             };
         match result {
+            Err(CredentialsError::Refused {
+                service,
+                request,
+                code,
+                http_status,
+                request_id,
+                ..
+            }) if self.imdsv1_disabled => Err(CredentialsError::Refused {
+                service,
+                request,
+                code,
+                message: format!(
+                    "the instance gave no token, and `{}=true` forbids asking without one (IMDSv1)",
+                    crate::env::ALIBABA_CLOUD_IMDSV1_DISABLED
+                )
+                .into(),
+                http_status,
+                request_id,
+            }),
             Err(err) if self.imdsv1_disabled => Err(err),
             // An older instance or image without IMDSv2: v1 still answers.
             _ => Ok(None),
