@@ -678,3 +678,121 @@ async fn issue_12_an_oidc_token_file_rotated_between_refreshes_is_read_again() {
     assert_eq!(provider.fetches(), 2);
     assert_eq!(emulator.stats().code("InvalidSecurityToken.Expired"), 1);
 }
+
+/// The emulator's STS over raw signed HTTP (`aiccs-api.md` §9): a key it
+/// issues is accepted, with its own token only, until it expires by the
+/// emulator's clock; what it refuses, it refuses with STS's codes.
+#[tokio::test]
+async fn issue_12_the_emulators_sts_over_raw_http() {
+    use crate::emulator::{Prepared, Raw};
+
+    let emulator = aicall::emulator::Emulator::start(aicall::emulator::Config::default())
+        .await
+        .unwrap();
+    let raw = Raw::new(&emulator);
+    let sts = |raw: &Raw, action: &str, params: &[(&str, &str)]| -> Prepared {
+        let mut pairs = raw.v1_common(action);
+        pairs.retain(|(name, _)| name != "Version");
+        pairs.push(("Version".to_owned(), "2015-04-01".to_owned()));
+        pairs.extend(
+            params
+                .iter()
+                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
+        );
+        raw.v1_signed("POST", pairs, true)
+    };
+    let code =
+        |reply: &crate::emulator::Reply| reply.json["Code"].as_str().unwrap_or_default().to_owned();
+
+    let reply = raw
+        .send(sts(
+            &raw,
+            "AssumeRole",
+            &[
+                ("RoleArn", ROLE),
+                ("RoleSessionName", "raw-session"),
+                ("DurationSeconds", "900"),
+            ],
+        ))
+        .await;
+    assert_eq!(reply.status, 200, "{}", reply.text);
+    assert_eq!(
+        reply.json["AssumedRoleUser"]["Arn"],
+        format!("{ROLE}/raw-session")
+    );
+    let credentials = &reply.json["Credentials"];
+    let token = credentials["SecurityToken"].as_str().unwrap().to_owned();
+    let expiration: jiff::Timestamp = credentials["Expiration"].as_str().unwrap().parse().unwrap();
+    let lifetime = expiration.as_second() - emulator.clock().now().as_second();
+    assert!((900..=901).contains(&lifetime), "{lifetime}");
+
+    let mut as_role = Raw::new(&emulator);
+    as_role.id = credentials["AccessKeyId"].as_str().unwrap().to_owned();
+    as_role.secret = credentials["AccessKeySecret"].as_str().unwrap().to_owned();
+    let page = as_role
+        .send(as_role.v1("QueryAiCallTaskPage", &[("SecurityToken", &token)]))
+        .await;
+    assert_eq!(page.status, 200, "{}", page.text);
+    let without_token = as_role.send(as_role.v1("QueryAiCallTaskPage", &[])).await;
+    assert_eq!(
+        code(&without_token),
+        "InvalidSecurityToken.MismatchWithAccessKey"
+    );
+    let who = as_role
+        .send(sts(
+            &as_role,
+            "GetCallerIdentity",
+            &[("SecurityToken", &token)],
+        ))
+        .await;
+    assert_eq!(
+        who.json["Arn"], "acs:ram::1234567890123456:assumed-role/deployer/raw-session",
+        "{}",
+        who.text
+    );
+
+    // Past its Expiration by the emulator's clock (the requests' own
+    // timestamps follow that clock, so only the key is late).
+    emulator
+        .clock()
+        .advance(std::time::Duration::from_secs(901));
+    let expired = as_role
+        .send(as_role.v1("QueryAiCallTaskPage", &[("SecurityToken", &token)]))
+        .await;
+    assert_eq!(
+        (expired.status, code(&expired)),
+        (400, "InvalidSecurityToken.Expired".to_owned())
+    );
+
+    for (params, status, expected) in [
+        (
+            vec![
+                ("RoleArn", ROLE),
+                ("RoleSessionName", "s1"),
+                ("DurationSeconds", "899"),
+            ],
+            400,
+            "InvalidParameter.DurationSeconds",
+        ),
+        (
+            vec![("RoleArn", ROLE), ("RoleSessionName", "a")],
+            400,
+            "InvalidParameter.RoleSessionName",
+        ),
+        (
+            vec![("RoleArn", "acs:ram::42:role/x"), ("RoleSessionName", "s1")],
+            404,
+            "EntityNotExist.Role",
+        ),
+        (vec![("RoleSessionName", "s1")], 400, "MissingRoleArn"),
+    ] {
+        let reply = raw.send(sts(&raw, "AssumeRole", &params)).await;
+        assert_eq!(
+            (reply.status, code(&reply)),
+            (status, expected.to_owned()),
+            "{}",
+            reply.text
+        );
+        assert_eq!(reply.json["HostId"], "sts.aliyuncs.com");
+    }
+}

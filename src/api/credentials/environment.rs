@@ -12,7 +12,7 @@ use super::super::endpoint::{Endpoint, is_loopback_host};
 use super::super::error::EndpointError;
 use super::super::file_value::FileValue;
 use super::error::{CredentialsError, Lookup};
-use super::source::{MetadataEndpoint, RoleRequest, Source};
+use super::source::{MetadataEndpoint, RoleRequest, SecretUrl, Source};
 use super::{CredentialSource, Credentials, ENV_GROUPS, Obtained};
 
 /// The environment as the chain reads it: values trimmed, and a value that
@@ -246,7 +246,7 @@ pub(crate) fn credentials_uri(
 /// A credentials URI, by the endpoint policy: `https://`, or `http://` to
 /// loopback. It is a secret (whoever reads it gets credentials), so a
 /// refusal shows its scheme and host only.
-pub(crate) fn uri(text: &str, setting: &str) -> Result<Url, CredentialsError> {
+pub(crate) fn uri(text: &str, setting: &str) -> Result<SecretUrl, CredentialsError> {
     let refuse = |shown: String, reason: &str| CredentialsError::Location {
         what: "credentials URI",
         setting: setting.to_owned(),
@@ -259,8 +259,8 @@ pub(crate) fn uri(text: &str, setting: &str) -> Result<Url, CredentialsError> {
     let host = url.host_str().unwrap_or_default().to_owned();
     let shown = format!("{}://{host}/***", url.scheme());
     match url.scheme() {
-        "https" => Ok(url),
-        "http" if is_loopback_host(&host) => Ok(url),
+        "https" => Ok(SecretUrl::new(url)),
+        "http" if is_loopback_host(&host) => Ok(SecretUrl::new(url)),
         "http" => Err(refuse(
             shown,
             "plain `http://` is allowed only for loopback addresses: the credentials would \

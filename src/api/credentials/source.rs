@@ -76,13 +76,40 @@ pub enum Source {
     /// A URL that answers a GET with credentials, as the metadata service does.
     Uri {
         /// The URL (a secret: it is never shown).
-        uri: Url,
+        uri: SecretUrl,
         /// Where `GetCallerIdentity` goes for a saved plan's identity.
         sts: Endpoint,
         /// How credentials from it are described (how they are obtained,
         /// and where that was configured).
         origin: CredentialSource,
     },
+}
+
+/// A URL that is a secret (a credentials URI hands out credentials to
+/// whoever reads it): `Debug` shows its origin only.
+#[derive(Clone, PartialEq, Eq)]
+pub struct SecretUrl(Url);
+
+impl SecretUrl {
+    pub(crate) fn new(url: Url) -> SecretUrl {
+        SecretUrl(url)
+    }
+
+    /// The whole URL, to send the request to. Never show it.
+    pub(crate) fn expose(&self) -> &Url {
+        &self.0
+    }
+
+    /// `scheme://host[:port]`, which may be shown.
+    pub fn origin(&self) -> String {
+        self.0.origin().ascii_serialization()
+    }
+}
+
+impl std::fmt::Debug for SecretUrl {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "SecretUrl({}/***)", self.origin())
+    }
 }
 
 /// What AssumeRole and AssumeRoleWithOIDC ask for (§9).
@@ -166,7 +193,7 @@ impl Source {
             }
             Source::Uri { uri, sts, .. } => {
                 // The URL's path and query may hold a secret: only its origin.
-                out.push(uri.origin().ascii_serialization());
+                out.push(uri.origin());
                 out.push(sts.to_string());
             }
         }
@@ -287,6 +314,15 @@ mod tests {
         assert!(!from_key.uses_ecs_metadata());
         assert_eq!(from_key.long_term_secret().unwrap().expose(), "s3cr3t-x");
         assert!(key(Some("CAIS-token")).long_term_secret().is_none());
+    }
+
+    #[test]
+    fn a_secret_url_shows_only_its_origin() {
+        let url = SecretUrl::new(Url::parse("https://creds.example.com/v1?token=hunter2").unwrap());
+        assert_eq!(
+            format!("{url:?}"),
+            "SecretUrl(https://creds.example.com/***)"
+        );
     }
 
     #[test]

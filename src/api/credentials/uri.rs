@@ -3,7 +3,6 @@
 //! the metadata service. The URI is a secret (whoever can read it gets
 //! credentials), so messages name only its origin.
 
-use reqwest::Url;
 use serde_json::Value;
 
 use crate::secret::Scrubber;
@@ -11,23 +10,21 @@ use crate::secret::Scrubber;
 use super::CredentialSource;
 use super::error::CredentialsError;
 use super::fetch::{self, Fetched, Http, Timeouts};
+use super::source::SecretUrl;
 
 /// A client of one credentials URI.
 #[derive(Debug, Clone)]
 pub(crate) struct Uri {
-    uri: Url,
+    uri: SecretUrl,
     http: Http,
 }
 
 impl Uri {
-    pub(crate) fn new(uri: &Url) -> Result<Uri, CredentialsError> {
+    pub(crate) fn new(uri: &SecretUrl) -> Result<Uri, CredentialsError> {
         Ok(Uri {
             http: Http::new(
-                uri,
-                format!(
-                    "the credentials URI (`{}`)",
-                    uri.origin().ascii_serialization()
-                ),
+                uri.expose(),
+                format!("the credentials URI (`{}`)", uri.origin()),
                 Timeouts::SERVICE,
                 false,
             )?,
@@ -42,10 +39,14 @@ impl Uri {
     ) -> Result<Fetched, CredentialsError> {
         let what = "credentials";
         let mut scrubber = Scrubber::new();
-        scrubber.add(self.uri.as_str(), "***");
+        scrubber.add(self.uri.expose().as_str(), "***");
         let received = self
             .http
-            .send(self.http.client().get(self.uri.clone()), what, &scrubber)
+            .send(
+                self.http.client().get(self.uri.expose().clone()),
+                what,
+                &scrubber,
+            )
             .await?;
         let object = self.http.json(&received, what, &scrubber)?;
         let code = fetch::field(&object, "Code").and_then(Value::as_str);
