@@ -321,6 +321,16 @@ pub struct EmulatorArgs {
     /// Fault injection: on the Nth StopAiCallTask, stop, then drop the connection unanswered.
     #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
     pub drop_stop_reply: Option<u64>,
+
+    /// Temporary credentials (STS, metadata service, credentials URI) live
+    /// this many seconds, whatever was asked: expiry within a test's reach.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub sts_lifetime: Option<u64>,
+
+    /// Temporary credentials are accepted for this many signed requests,
+    /// then refused with `InvalidSecurityToken.Expired`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub sts_requests_per_key: Option<u64>,
 }
 
 /// Arguments of `aicall schema`.
