@@ -1116,4 +1116,40 @@ access_key_secret = bar
             "{err}"
         );
     }
+
+    #[test]
+    fn a_long_term_key_needs_no_sts_endpoint_and_sts_credentials_do() {
+        let world = World::new()
+            .set("ALIBABA_CLOUD_STS_ENDPOINT", "http://sts.example.com")
+            .set("ALIBABA_CLOUD_ACCESS_KEY_ID", "TESTenv00000001")
+            .set("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET);
+        assert!(world.resolve(None).unwrap().network_sources().is_empty());
+        let err = world
+            .set("ALIBABA_CLOUD_SECURITY_TOKEN", TOKEN)
+            .resolve(None)
+            .unwrap_err();
+        assert!(
+            matches!(
+                err,
+                CredentialsError::Location {
+                    what: "STS endpoint",
+                    ..
+                }
+            ),
+            "{err}"
+        );
+    }
+
+    /// Issue 12: a credentials URI hands out credentials to whoever reads
+    /// it, so a manifest may not interpolate it either.
+    #[test]
+    fn the_credentials_uri_is_a_secret_variable() {
+        assert!(env::is_secret_variable(env::ALIBABA_CLOUD_CREDENTIALS_URI));
+        for not_secret in [
+            env::ALIBABA_CLOUD_ROLE_ARN,
+            env::ALIBABA_CLOUD_OIDC_TOKEN_FILE,
+        ] {
+            assert!(!env::is_secret_variable(not_secret), "{not_secret}");
+        }
+    }
 }

@@ -272,13 +272,17 @@ impl<'a> ConfigFile<'a> {
             })
         };
         match mode {
-            Mode::Ak | Mode::StsToken => Ok(Source::Static {
-                credentials: profile.key(mode == Mode::StsToken)?,
-                sts: sts()?,
+            Mode::Ak => Ok(Source::Static {
+                credentials: profile.key(false)?,
+                sts: None,
+            }),
+            Mode::StsToken => Ok(Source::Static {
+                credentials: profile.key(true)?,
+                sts: Some(sts()?),
             }),
             Mode::RamRoleArn => assume(Source::Static {
                 credentials: profile.key(false)?,
-                sts: sts()?,
+                sts: None,
             }),
             Mode::ChainableRamRoleArn => {
                 let source_name = profile.required("source_profile")?;

@@ -52,6 +52,10 @@ pub(crate) fn static_keys(
         let (id, secret, token) = (vars.get(id_var), vars.get(secret_var), vars.get(token_var));
         match (id, secret) {
             (Some(id), Some(secret)) => {
+                let sts = match token {
+                    Some(_) => Some(sts_endpoint(vars, None)?),
+                    None => None,
+                };
                 return Ok(Some(Source::Static {
                     credentials: Credentials {
                         access_key_id: id,
@@ -59,7 +63,7 @@ pub(crate) fn static_keys(
                         security_token: token.map(Secret::new),
                         source: CredentialSource::Environment { variable: id_var },
                     },
-                    sts: sts_endpoint(vars, None)?,
+                    sts,
                 }));
             }
             (Some(_), None) => {

@@ -82,14 +82,14 @@ pub(crate) fn from_ini_file(
     let source = match kind.as_str() {
         "access_key" => Source::Static {
             credentials: key()?,
-            sts: sts()?,
+            sts: None,
         },
         "ram_role_arn" => {
             let role = role()?;
             Source::AssumeRole {
                 signer: Box::new(Source::Static {
                     credentials: key()?,
-                    sts: sts()?,
+                    sts: None,
                 }),
                 sts: sts()?,
                 origin: environment::assumed(&role.role_arn, false, origin.clone()),

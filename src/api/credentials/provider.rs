@@ -129,13 +129,12 @@ impl CredentialProvider {
         }
         let (kind, who) = match source {
             Source::Static { credentials, sts } => {
-                let who = if credentials.security_token.is_some() {
-                    Who::Caller(sts.clone())
-                } else {
-                    Who::Key {
+                let who = match sts {
+                    Some(sts) if credentials.security_token.is_some() => Who::Caller(sts.clone()),
+                    _ => Who::Key {
                         id: credentials.access_key_id.clone(),
                         secret: credentials.access_key_secret.clone(),
-                    }
+                    },
                 };
                 (Kind::Static(Arc::new(credentials.clone())), who)
             }

@@ -27,9 +27,10 @@ pub enum Source {
     Static {
         /// The credentials.
         credentials: Credentials,
-        /// Where `GetCallerIdentity` goes for a saved plan's identity, when
-        /// these are STS credentials (their key changes every session).
-        sts: Endpoint,
+        /// Where `GetCallerIdentity` goes for a saved plan's identity, for
+        /// STS credentials (their key changes every session); `None` for a
+        /// long-term key, which needs no STS.
+        sts: Option<Endpoint>,
     },
     /// STS AssumeRole, signed by the credentials of `signer` (a long-term
     /// key, or temporary credentials: role chaining).
@@ -177,11 +178,7 @@ impl Source {
 
     fn collect_network_sources(&self, out: &mut Vec<String>) {
         match self {
-            Source::Static { credentials, sts } => {
-                if credentials.security_token.is_some() {
-                    out.push(sts.to_string());
-                }
-            }
+            Source::Static { sts, .. } => out.extend(sts.iter().map(ToString::to_string)),
             Source::AssumeRole { signer, sts, .. } => {
                 signer.collect_network_sources(out);
                 out.push(sts.to_string());
@@ -257,8 +254,8 @@ mod tests {
         let mut credentials = Credentials::new("TESTkey000000001", Secret::new("s3cr3t-x"), "t");
         credentials.security_token = token.map(Secret::new);
         Source::Static {
+            sts: credentials.security_token.is_some().then(sts),
             credentials,
-            sts: sts(),
         }
     }
 
