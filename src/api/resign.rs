@@ -60,3 +60,29 @@ impl Client {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use crate::api::test_server::{Server, create_request, gateway, ok};
+
+    /// Credentials given as they are (the test pair carries a token, as CI
+    /// hands out STS credentials): refused as expired, nothing can be
+    /// refreshed, so the create is sent once and the refusal stands, with
+    /// what to change.
+    #[tokio::test]
+    async fn given_credentials_refused_as_expired_are_not_sent_again() {
+        let server = Server::script(vec![
+            gateway(400, "InvalidSecurityToken.Expired"),
+            ok(json!(118700000000000001u64)),
+        ])
+        .await;
+        let client = server.client(|_| {});
+        let err = client.create_task(&create_request("x")).await.unwrap_err();
+        assert_eq!(err.code(), Some("InvalidSecurityToken.Expired"));
+        assert!(!err.is_outcome_unknown(), "{err:?}");
+        assert!(err.hint().unwrap().contains("cannot refresh"), "{err:?}");
+        assert_eq!(server.seen().len(), 1);
+    }
+}
