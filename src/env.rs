@@ -45,6 +45,39 @@ pub const ALIBABA_CLOUD_PROFILE: &str = "ALIBABA_CLOUD_PROFILE";
 pub const ALIBABA_CLOUD_CREDENTIALS_FILE: &str = "ALIBABA_CLOUD_CREDENTIALS_FILE";
 /// `true` skips `~/.aliyun/config.json`.
 pub const ALIBABA_CLOUD_CLI_PROFILE_DISABLED: &str = "ALIBABA_CLOUD_CLI_PROFILE_DISABLED";
+/// Path of the aliyun CLI's `config.json` (default `~/.aliyun/config.json`;
+/// Alibaba Cloud's Go credentials library reads it).
+pub const ALIBABA_CLOUD_CONFIG_FILE: &str = "ALIBABA_CLOUD_CONFIG_FILE";
+/// The RAM role an OIDC token is exchanged for (ACK RRSA injects it).
+pub const ALIBABA_CLOUD_ROLE_ARN: &str = "ALIBABA_CLOUD_ROLE_ARN";
+/// The OIDC identity provider of that exchange.
+pub const ALIBABA_CLOUD_OIDC_PROVIDER_ARN: &str = "ALIBABA_CLOUD_OIDC_PROVIDER_ARN";
+/// The file holding the OIDC token: a path, not a secret itself (the
+/// file's content is one, and is masked once read).
+pub const ALIBABA_CLOUD_OIDC_TOKEN_FILE: &str = "ALIBABA_CLOUD_OIDC_TOKEN_FILE";
+/// `RoleSessionName` of the roles aicall assumes (default `aicall-<time>`).
+pub const ALIBABA_CLOUD_ROLE_SESSION_NAME: &str = "ALIBABA_CLOUD_ROLE_SESSION_NAME";
+/// The STS endpoint: a host (`sts.cn-hangzhou.aliyuncs.com`) or a URL;
+/// plain `http://` only for loopback.
+pub const ALIBABA_CLOUD_STS_ENDPOINT: &str = "ALIBABA_CLOUD_STS_ENDPOINT";
+/// The STS region: `sts.<region>.aliyuncs.com`.
+pub const ALIBABA_CLOUD_STS_REGION: &str = "ALIBABA_CLOUD_STS_REGION";
+/// `true`: the STS VPC endpoint, `sts-vpc.<region>.aliyuncs.com`.
+pub const ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED: &str = "ALIBABA_CLOUD_VPC_ENDPOINT_ENABLED";
+/// The ECS instance's RAM role: asks for the instance role from the
+/// metadata service (never contacted otherwise).
+pub const ALIBABA_CLOUD_ECS_METADATA: &str = "ALIBABA_CLOUD_ECS_METADATA";
+/// `true`: never use the ECS metadata service.
+pub const ALIBABA_CLOUD_ECS_METADATA_DISABLED: &str = "ALIBABA_CLOUD_ECS_METADATA_DISABLED";
+/// `true`: the metadata service only with an IMDSv2 token, no v1 fallback.
+pub const ALIBABA_CLOUD_IMDSV1_DISABLED: &str = "ALIBABA_CLOUD_IMDSV1_DISABLED";
+/// A URL that answers a GET with temporary credentials. A secret: whoever
+/// can read it can get the credentials.
+pub const ALIBABA_CLOUD_CREDENTIALS_URI: &str = "ALIBABA_CLOUD_CREDENTIALS_URI";
+/// **For tests only**: the ECS metadata service's address, instead of
+/// `http://100.100.100.200`. Loopback `http://` addresses only, so that it
+/// can point at an emulator and nowhere else.
+pub const AICALL_TEST_ECS_METADATA_ENDPOINT: &str = "AICALL_TEST_ECS_METADATA_ENDPOINT";
 /// Appended to the User-Agent, as tea-openapi does.
 pub const ALIBABA_CLOUD_USER_AGENT: &str = "ALIBABA_CLOUD_USER_AGENT";
 /// Legacy alias of `ALIBABA_CLOUD_ACCESS_KEY_ID` (old Go core SDK, aliyun CLI).
@@ -80,8 +113,10 @@ pub const SECURITY_TOKEN: &str = "SECURITY_TOKEN";
 /// A manifest may not interpolate any of them (issue 7): `${NAME}` of one
 /// is the `secret-variable` diagnostic, even with a default and even when
 /// unset, and its value is never read. **Every source of secrets must add
-/// its variables here** (issue 12 adds the OIDC token file's and the other
-/// role sources').
+/// its variables here**. The role sources of issue 12 add the credentials
+/// URI (it hands out credentials to whoever reads it); their other
+/// variables name roles, files and endpoints, not secrets (an OIDC token
+/// file's content is masked once read).
 pub const SECRET_VARIABLES: &[&str] = &[
     ALIBABA_CLOUD_ACCESS_KEY_ID,
     ALIBABA_CLOUD_ACCESS_KEY_SECRET,
@@ -96,6 +131,7 @@ pub const SECRET_VARIABLES: &[&str] = &[
     ACCESS_KEY_SECRET,
     SECURITY_TOKEN,
     AICALL_EMULATOR_ACCESS_KEY_SECRET,
+    ALIBABA_CLOUD_CREDENTIALS_URI,
 ];
 
 /// Whether `name` is one of [`SECRET_VARIABLES`], in any letter case

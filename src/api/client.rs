@@ -21,7 +21,7 @@ use tokio::time::Instant;
 use crate::chain;
 
 use super::action::Action;
-use super::credentials::Credentials;
+use super::credentials::CredentialProvider;
 use super::endpoint::Endpoint;
 use super::error::ApiError;
 use super::pacing::{DEFAULT_CEILING, Pacer, StartRate};
@@ -32,8 +32,9 @@ use super::retry::RetryPolicy;
 pub struct ClientConfig {
     /// Where requests go.
     pub endpoint: Endpoint,
-    /// Who signs them.
-    pub credentials: Credentials,
+    /// Who signs them: asked for the credentials of every attempt, so
+    /// temporary ones are refreshed while the client lives (issue 12).
+    pub credentials: CredentialProvider,
     /// Limit for establishing a connection (TCP and TLS).
     pub connect_timeout: Duration,
     /// Limit for one attempt, from sending to the last byte of the reply.
@@ -74,10 +75,10 @@ impl ClientConfig {
     /// The defaults: SDK timeouts, [`RetryPolicy::default`], reads retried
     /// for five minutes, safe start rates under a ceiling of 500/s per
     /// operation, no deadline.
-    pub fn new(endpoint: Endpoint, credentials: Credentials) -> ClientConfig {
+    pub fn new(endpoint: Endpoint, credentials: impl Into<CredentialProvider>) -> ClientConfig {
         ClientConfig {
             endpoint,
-            credentials,
+            credentials: credentials.into(),
             connect_timeout: ClientConfig::DEFAULT_CONNECT_TIMEOUT,
             request_timeout: ClientConfig::DEFAULT_REQUEST_TIMEOUT,
             retry: RetryPolicy::default(),
@@ -185,7 +186,7 @@ impl fmt::Debug for Client {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("Client")
             .field("endpoint", &self.inner.config.endpoint.to_string())
-            .field("credentials", &self.inner.config.credentials.source)
+            .field("credentials", self.inner.config.credentials.source())
             .finish_non_exhaustive()
     }
 }
@@ -208,7 +209,7 @@ impl Client {
             user_agent.push_str(suffix);
         }
         let mut builder = reqwest::Client::builder()
-            .tls_backend_preconfigured(tls_config(&config.endpoint)?)
+            .tls_backend_preconfigured(tls_config(config.endpoint.is_plain_http())?)
             .connect_timeout(config.connect_timeout)
             .timeout(config.request_timeout)
             .redirect(reqwest::redirect::Policy::none())
@@ -268,8 +269,8 @@ impl Client {
         &self.inner.config.endpoint
     }
 
-    /// The credentials requests are signed with.
-    pub fn credentials(&self) -> &Credentials {
+    /// What requests are signed with.
+    pub fn credentials(&self) -> &CredentialProvider {
         &self.inner.config.credentials
     }
 
@@ -376,17 +377,17 @@ impl Client {
     }
 }
 
-/// TLS for `endpoint`: rustls with the ring provider, chosen explicitly
-/// (reqwest is built without a default provider); certificates verified
-/// against the platform's roots. Plain-http loopback endpoints never use
-/// TLS, so they get an empty root store and need no system certificates.
-fn tls_config(endpoint: &Endpoint) -> Result<rustls::ClientConfig, ApiError> {
+/// TLS: rustls with the ring provider, chosen explicitly (reqwest is built
+/// without a default provider); certificates verified against the
+/// platform's roots. Plain-http loopback endpoints never use TLS, so they
+/// get an empty root store and need no system certificates.
+pub(super) fn tls_config(plain_http: bool) -> Result<rustls::ClientConfig, ApiError> {
     let setup = |detail: String| ApiError::Setup { detail };
     let provider = Arc::new(rustls::crypto::ring::default_provider());
     let builder = rustls::ClientConfig::builder_with_provider(provider.clone())
         .with_safe_default_protocol_versions()
         .map_err(|err| setup(err.to_string()))?;
-    let mut config = if endpoint.is_plain_http() {
+    let mut config = if plain_http {
         builder
             .with_root_certificates(rustls::RootCertStore::empty())
             .with_no_client_auth()
@@ -405,6 +406,7 @@ fn tls_config(endpoint: &Endpoint) -> Result<rustls::ClientConfig, ApiError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::api::Credentials;
     use crate::api::test_server::{SECRET, Server, Step};
     use crate::api::types::PageQuery;
     use crate::secret::Secret;

@@ -177,7 +177,7 @@ impl Shown {
 }
 
 /// `127.0.0.0/8`, `::1` (also as `::ffff:127.x.y.z`) and `localhost`.
-fn is_loopback_host(host: &str) -> bool {
+pub(crate) fn is_loopback_host(host: &str) -> bool {
     let bare = host.trim_start_matches('[').trim_end_matches(']');
     match bare.parse::<IpAddr>() {
         Ok(IpAddr::V4(v4)) => v4.is_loopback(),

@@ -5,16 +5,14 @@
 //! No variant holds a secret or a whole AccessKey ID: server text is
 //! scrubbed before it is stored (`Credentials::scrub`), transport errors
 //! are stored without their URL (which carries the signature and any STS
-//! token), and credential errors name files, profiles and variables, never
-//! values.
+//! token), and credential errors (`credentials/error.rs`) name files,
+//! profiles and variables, never values.
 
-use std::fmt;
-use std::io;
-use std::path::PathBuf;
 use std::time::Duration;
 
 use super::action::Action;
-use super::file_value::FileValue;
+
+pub use super::credentials::error::{CredentialsError, Lookup};
 
 /// A failed API call.
 #[derive(Debug, thiserror::Error)]
@@ -164,6 +162,17 @@ pub enum ApiError {
         /// What failed.
         detail: String,
     },
+
+    /// No credentials to sign an attempt with: refreshing temporary
+    /// credentials failed (issue 12). Nothing was sent.
+    #[error("cannot get credentials to sign `{action}`")]
+    Credentials {
+        /// The operation.
+        action: Action,
+        /// Why.
+        #[source]
+        cause: Box<CredentialsError>,
+    },
 }
 
 /// `90s` as `1m30s`, `2s` as `2s`, `0.5s` as `500ms`.
@@ -264,6 +273,7 @@ impl ApiError {
             ApiError::Setup { .. } => Some(
                 "HTTPS needs the system's CA certificates (e.g. the `ca-certificates` package)",
             ),
+            ApiError::Credentials { cause, .. } => cause.hint(),
             _ => None,
         }
     }
@@ -279,7 +289,8 @@ impl ApiError {
             | ApiError::ReplyLost { action, .. }
             | ApiError::Decode { action, .. }
             | ApiError::RetriesExhausted { action, .. }
-            | ApiError::DeadlineExceeded { action, .. } => Some(*action),
+            | ApiError::DeadlineExceeded { action, .. }
+            | ApiError::Credentials { action, .. } => Some(*action),
             ApiError::Setup { .. } => None,
         }
     }
@@ -294,154 +305,4 @@ pub struct EndpointError {
     pub endpoint: String,
     /// Why it is refused.
     pub reason: String,
-}
-
-/// One place the credential chain looked at, and why it found nothing.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Lookup {
-    /// e.g. `environment`, or a file path in backticks.
-    pub place: String,
-    /// e.g. `no such file`.
-    pub outcome: String,
-}
-
-impl Lookup {
-    pub(crate) fn new(place: impl Into<String>, outcome: String) -> Lookup {
-        Lookup {
-            place: place.into(),
-            outcome,
-        }
-    }
-}
-
-impl fmt::Display for Lookup {
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}: {}", self.place, self.outcome)
-    }
-}
-
-/// "mode `X`, which aicall does not support", or for a value not shown,
-/// "a mode aicall does not know (an unrecognised value of N characters)".
-fn unsupported(what: &str, value: &FileValue) -> String {
-    match value {
-        FileValue::Word(_) => format!("{what} {value}, which aicall does not support"),
-        FileValue::Unrecognised { .. } => format!("a {what} aicall does not know ({value})"),
-    }
-}
-
-/// Why no usable credentials were found.
-#[derive(Debug, thiserror::Error)]
-pub enum CredentialsError {
-    /// One variable of a pair is set without its partner.
-    #[error("`{set}` is set but `{missing}` is not: set both, or unset `{set}`")]
-    IncompleteEnvironment {
-        /// The variable that is set.
-        set: &'static str,
-        /// Its partner that is not.
-        missing: &'static str,
-    },
-
-    /// A credentials file exists but cannot be read.
-    #[error("cannot read `{}`", path.display())]
-    Read {
-        /// The file.
-        path: PathBuf,
-        /// Why.
-        #[source]
-        source: io::Error,
-    },
-
-    /// `~/.aliyun/config.json` is not valid JSON.
-    #[error("`{}` is not valid JSON (line {line}, column {column})", path.display())]
-    ConfigSyntax {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the problem.
-        line: usize,
-        /// 1-based column of the problem.
-        column: usize,
-    },
-
-    /// The INI credentials file cannot be parsed.
-    #[error("`{}` is not a valid INI file (line {line})", path.display())]
-    IniSyntax {
-        /// The file.
-        path: PathBuf,
-        /// 1-based line of the problem.
-        line: usize,
-    },
-
-    /// A profile or section lacks a key it needs.
-    #[error("profile `{profile}` in `{}` has no `{key}`", path.display())]
-    MissingKey {
-        /// The file.
-        path: PathBuf,
-        /// The profile or section.
-        profile: String,
-        /// The missing key.
-        key: &'static str,
-    },
-
-    /// A CLI profile of a mode aicall does not support.
-    #[error("profile `{profile}` in `{}` uses {}", path.display(), unsupported("mode", mode))]
-    UnsupportedMode {
-        /// The file.
-        path: PathBuf,
-        /// The profile.
-        profile: String,
-        /// Its `mode`, shown only if it is a documented one.
-        mode: FileValue,
-    },
-
-    /// An INI section of a type aicall does not support.
-    #[error("section `[{profile}]` of `{}` has {}", path.display(), unsupported("type", kind))]
-    UnsupportedType {
-        /// The file.
-        path: PathBuf,
-        /// The section.
-        profile: String,
-        /// Its `type`, shown only if it is a documented one.
-        kind: FileValue,
-    },
-
-    /// `ALIBABA_CLOUD_CREDENTIALS_FILE` names a file that does not exist.
-    #[error("`ALIBABA_CLOUD_CREDENTIALS_FILE` names `{}`, which does not exist", path.display())]
-    CredentialsFileMissing {
-        /// The file.
-        path: PathBuf,
-    },
-
-    /// Nothing anywhere.
-    #[error("no credentials found; looked at:{}", looked.iter().map(|l| format!("\n  - {l}")).collect::<String>())]
-    NotFound {
-        /// Every place looked at, in order.
-        looked: Vec<Lookup>,
-    },
-}
-
-impl CredentialsError {
-    /// What the user can do about it.
-    pub fn hint(&self) -> Option<&str> {
-        Some(match self {
-            CredentialsError::UnsupportedMode { .. } => {
-                "aicall reads `AK` and `StsToken` profiles; create one with `aliyun configure \
-                 --mode AK --profile NAME`, or export ALIBABA_CLOUD_ACCESS_KEY_ID and \
-                 ALIBABA_CLOUD_ACCESS_KEY_SECRET (with ALIBABA_CLOUD_SECURITY_TOKEN for STS)"
-            }
-            CredentialsError::UnsupportedType { .. } => {
-                "aicall reads `type = access_key` sections; for roles, obtain STS credentials \
-                 and export ALIBABA_CLOUD_ACCESS_KEY_ID, ALIBABA_CLOUD_ACCESS_KEY_SECRET and \
-                 ALIBABA_CLOUD_SECURITY_TOKEN"
-            }
-            CredentialsError::NotFound { .. } => {
-                "export ALIBABA_CLOUD_ACCESS_KEY_ID and ALIBABA_CLOUD_ACCESS_KEY_SECRET, or run \
-                 `aliyun configure`; docs/credentials.md lists every place aicall looks"
-            }
-            CredentialsError::ConfigSyntax { .. } | CredentialsError::IniSyntax { .. } => {
-                "fix the file, or point aicall elsewhere (ALIBABA_CLOUD_CLI_PROFILE_DISABLED=true \
-                 skips config.json; ALIBABA_CLOUD_CREDENTIALS_FILE chooses the INI file)"
-            }
-            _ => return None,
-        })
-    }
 }

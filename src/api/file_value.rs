@@ -94,6 +94,29 @@ impl FileValue {
         }
     }
 
+    /// A RAM ARN (`acs:ram::<account>:role/<name>`, `…:oidc-provider/<name>`):
+    /// shown when it has that shape, else only its length.
+    pub fn arn(text: &str) -> FileValue {
+        let shaped = text
+            .strip_prefix("acs:ram::")
+            .and_then(|rest| rest.split_once(':'))
+            .and_then(|(account, rest)| Some((account, rest.split_once('/')?)))
+            .is_some_and(|(account, (kind, name))| {
+                !account.is_empty()
+                    && account.bytes().all(|b| b.is_ascii_digit() || b == b'*')
+                    && matches!(kind, "role" | "oidc-provider" | "saml-provider")
+                    && (1..=128).contains(&name.len())
+                    && name
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || "-_.@+=,/".contains(c))
+            });
+        if shaped {
+            FileValue::Word(text.to_owned())
+        } else {
+            FileValue::unrecognised(text)
+        }
+    }
+
     fn unrecognised(text: &str) -> FileValue {
         FileValue::Unrecognised {
             chars: text.chars().count(),
@@ -177,6 +200,28 @@ mod tests {
             FileValue::Unrecognised { chars: 1 }.to_string(),
             "an unrecognised value of 1 character"
         );
+    }
+
+    #[test]
+    fn arns_are_shown_only_when_they_look_like_arns() {
+        for arn in [
+            "acs:ram::1234567890123456:role/deployer",
+            "acs:ram::1234567890123456:oidc-provider/ack-rrsa-c1",
+            "acs:ram::12345678901****:role/aliyunserviceroleforx",
+        ] {
+            assert_eq!(FileValue::arn(arn), FileValue::Word(arn.into()), "{arn}");
+        }
+        for other in [
+            "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0",
+            "acs:ram::x1:role/deployer",
+            "acs:ram::1:user/alice",
+            "acs:ram::1:role/a b",
+        ] {
+            assert!(
+                matches!(FileValue::arn(other), FileValue::Unrecognised { .. }),
+                "{other}"
+            );
+        }
     }
 
     #[test]

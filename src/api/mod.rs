@@ -20,17 +20,20 @@
 //!   methods are split by concern: `operations.rs` has one per API action,
 //!   `paging.rs` reads every page of a listing (and finds tasks by exact
 //!   name over the service's fuzzy filter);
-//! - `send.rs` is the attempt loop every operation goes through; `retry.rs`
-//!   says what to retry and how long to wait, `pacing/` gives every
-//!   operation an adaptive budget of its own and reads the gateway's
-//!   rate-limit headers;
+//! - `send.rs` is the attempt loop every operation goes through; `resign.rs`
+//!   picks the credentials each attempt is signed with (and re-signs once
+//!   after `InvalidSecurityToken.Expired`); `retry.rs` says what to retry
+//!   and how long to wait, `pacing/` gives every operation an adaptive
+//!   budget of its own and reads the gateway's rate-limit headers;
 //! - `request.rs` turns a typed request into parameters and the signed
 //!   query (`sign.rs`), `reply.rs` judges the envelope that comes back;
 //! - `types/` holds the typed requests and replies (`de.rs` reads their
 //!   forgiving numbers and lists), `action.rs` the six actions;
-//! - `credentials.rs` and `endpoint.rs` decide who we are and where we go,
-//!   `error.rs` says what went wrong, and `file_value.rs` how much of a
-//!   credentials file's value such a message may quote.
+//! - `credentials/` decides who we are: the chain of sources, STS, the
+//!   metadata service, and the provider that keeps temporary credentials
+//!   fresh; `endpoint.rs` decides where we go, `error.rs` says what went
+//!   wrong, and `file_value.rs` how much of a credentials file's value such
+//!   a message may quote.
 
 pub mod action;
 pub mod client;
@@ -43,6 +46,7 @@ pub mod pacing;
 mod paging;
 pub mod reply;
 pub mod request;
+mod resign;
 pub mod retry;
 mod send;
 pub mod sign;
@@ -54,7 +58,9 @@ mod test_server;
 
 pub use action::Action;
 pub use client::{Client, ClientConfig, ClientStats};
-pub use credentials::{CredentialSource, Credentials, load_credentials};
+pub use credentials::{
+    CredentialProvider, CredentialSource, Credentials, Identity, Observer, Source,
+};
 pub use endpoint::Endpoint;
 pub use error::{ApiError, CredentialsError, EndpointError};
 pub use file_value::FileValue;

@@ -219,9 +219,7 @@ pub fn hint_for(action: Action, code: &str, credentials: &Credentials) -> Option
             "the AccessKey {key} from {source} is disabled: enable it in the RAM console, or \
              use another"
         ),
-        c if c.starts_with("InvalidSecurityToken") => {
-            format!("the STS token from {source} is expired or malformed: obtain fresh credentials")
-        }
+        c if c.starts_with("InvalidSecurityToken") => source.expired_token_hint(),
         c if c.starts_with("Forbidden") || c == "NoPermission" => format!(
             "the RAM identity of {source} may not call `{action}`: grant it in a RAM policy \
              (product `aiccs`)"

@@ -123,13 +123,18 @@ pub fn classify(action: Action, error: &ApiError) -> Verdict {
             _ => Verdict::Fail,
         },
         ApiError::Transport { .. } => Verdict::Retry { throttled: false },
+        // Nothing was sent: a refresh that may succeed later is tried again.
+        ApiError::Credentials { cause, .. } if cause.is_transient() => {
+            Verdict::Retry { throttled: false }
+        }
         ApiError::ReplyLost { .. } => Verdict::Ambiguous,
         ApiError::NotApplied { .. }
         | ApiError::NotSent { .. }
         | ApiError::OutcomeUnknown { .. }
         | ApiError::RetriesExhausted { .. }
         | ApiError::DeadlineExceeded { .. }
-        | ApiError::Setup { .. } => Verdict::Fail,
+        | ApiError::Setup { .. }
+        | ApiError::Credentials { .. } => Verdict::Fail,
     }
 }
 

@@ -18,6 +18,7 @@ use crate::chain;
 
 use super::action::Action;
 use super::client::Client;
+use super::credentials::Credentials;
 use super::error::{ApiError, humantime};
 use super::pacing::header;
 use super::reply;
@@ -26,7 +27,7 @@ use super::retry::{self, Verdict};
 
 /// What a reply's headers said about waiting.
 #[derive(Debug, Clone, Copy, Default)]
-struct Waits {
+pub(super) struct Waits {
     /// `x-acs-retry-after`.
     retry_after: Option<Duration>,
     /// `TimeLeft` of the rate-limit headers, when they say to wait.
@@ -178,23 +179,23 @@ impl Client {
         let sent = tokio::select! {
             biased;
             () = until(cutoff) => Attempt::CutOff,
-            (result, waits) = self.send_once(action, params) => Attempt::Reply(result, waits),
+            (result, waits) = self.send_signed(action, params) => Attempt::Reply(result, waits),
         };
         drop(permit);
         sent
     }
 
-    /// One signed attempt, and what its headers said about waiting.
-    async fn send_once(&self, action: Action, params: &Params) -> (Result<Value, ApiError>, Waits) {
+    /// One attempt signed with `credentials`, and what its headers said
+    /// about waiting.
+    pub(super) async fn send_once(
+        &self,
+        action: Action,
+        params: &Params,
+        credentials: &Credentials,
+    ) -> (Result<Value, ApiError>, Waits) {
         let timestamp = request::format_timestamp(jiff::Timestamp::now());
         let nonce = uuid::Uuid::new_v4().to_string();
-        let query = request::signed_query(
-            action,
-            params,
-            &self.config().credentials,
-            &timestamp,
-            &nonce,
-        );
+        let query = request::signed_query(action, params, credentials, &timestamp, &nonce);
         let url = format!("{}?{query}", self.config().endpoint.url());
         self.counters().sent(action);
         let response = self
@@ -208,7 +209,12 @@ impl Client {
             .await;
         let response = match response {
             Ok(response) => response,
-            Err(err) => return (Err(self.transport_error(action, err)), Waits::default()),
+            Err(err) => {
+                return (
+                    Err(self.transport_error(action, err, credentials)),
+                    Waits::default(),
+                );
+            }
         };
         let status = response.status().as_u16();
         let text = |name: &str| {
@@ -229,10 +235,10 @@ impl Client {
                     retry_after,
                     time_left: None,
                 };
-                return (Err(self.transport_error(action, err)), waits);
+                return (Err(self.transport_error(action, err, credentials)), waits);
             }
         };
-        let judged = reply::judge(action, status, &body, &self.config().credentials);
+        let judged = reply::judge(action, status, &body, credentials);
         // `TimeLeft` is a wait on a throttle; on a success only when it
         // says nothing remains (`header.rs`); on other refusals, nothing.
         let rate_limits = rate_limits.each_ref().map(Option::as_deref);
@@ -297,7 +303,12 @@ impl Client {
 
     /// A connection failure is [`ApiError::Transport`] (nothing was sent);
     /// anything after that is [`ApiError::ReplyLost`].
-    fn transport_error(&self, action: Action, err: reqwest::Error) -> ApiError {
+    fn transport_error(
+        &self,
+        action: Action,
+        err: reqwest::Error,
+        credentials: &Credentials,
+    ) -> ApiError {
         let config = self.config();
         let endpoint = config.endpoint.to_string();
         // Without the URL: it holds the signature and any STS token.
@@ -308,9 +319,7 @@ impl Client {
         if err.is_builder() {
             return ApiError::NotSent {
                 action,
-                detail: config
-                    .credentials
-                    .scrub(&chain::root_cause(&err).to_string()),
+                detail: credentials.scrub(&chain::root_cause(&err).to_string()),
             };
         }
         if err.is_connect() {
@@ -322,7 +331,7 @@ impl Client {
             ApiError::Transport {
                 action,
                 endpoint,
-                detail: config.credentials.scrub(&detail),
+                detail: credentials.scrub(&detail),
             }
         } else {
             let detail = if err.is_timeout() {
@@ -336,7 +345,7 @@ impl Client {
             ApiError::ReplyLost {
                 action,
                 endpoint,
-                detail: config.credentials.scrub(&detail),
+                detail: credentials.scrub(&detail),
             }
         }
     }
@@ -770,7 +779,7 @@ mod tests {
         let mut text = format!(
             "{client:?}\n{:?}\n{}",
             client.credentials(),
-            client.credentials().source
+            client.credentials().source()
         );
         text.push_str(&format!(
             "{:?}",

@@ -93,6 +93,16 @@ pub struct EmulatorArgs {
     /// overrides `--quota` for that operation.
     #[arg(long, value_name = "ACTION=N", value_parser = parse_quota_for)]
     pub quota_for: Vec<(Operation, u32)>,
+
+    /// Temporary credentials (STS, metadata service, credentials URI) live
+    /// this many seconds, whatever was asked: expiry within a test's reach.
+    #[arg(long, value_name = "SECONDS", value_parser = clap::value_parser!(u64).range(1..))]
+    pub sts_lifetime: Option<u64>,
+
+    /// Temporary credentials are accepted for this many signed requests,
+    /// then refused with `InvalidSecurityToken.Expired`.
+    #[arg(long, value_name = "N", value_parser = clap::value_parser!(u64).range(1..))]
+    pub sts_requests_per_key: Option<u64>,
 }
 
 /// `ACTION=N`: one of the six actions, and a quota of at least 1.

@@ -142,7 +142,7 @@ fn apply_saved(path: &Path, settings: &settings::Apply, output: &Output) -> Resu
     super::runtime()?.block_on(async {
         let session = Session::open(&connection).await?;
         let status = async {
-            let key = &session.client.credentials().access_key_secret;
+            let key = &session.seal_key;
             let mismatches = check::verify_target(&saved, &session.target, key);
             if !mismatches.is_empty() {
                 return refuse(&mismatches);

@@ -14,7 +14,7 @@ use std::io::Write as _;
 use std::net::SocketAddr;
 
 use crate::cli::EmulatorArgs;
-use crate::emulator::{self, Config, Emulator, Faults, Quotas, RequestLog};
+use crate::emulator::{self, Config, Emulator, Faults, IdentityConfig, Quotas, RequestLog};
 use crate::env;
 use crate::error::Error;
 use crate::exit::ExitStatus;
@@ -88,6 +88,11 @@ fn config(
             // A closed stderr must not stop the server.
             let _ = writeln!(std::io::stderr().lock(), "{record}");
         })),
+        identity: IdentityConfig {
+            lifetime: args.sts_lifetime.map(std::time::Duration::from_secs),
+            requests_per_key: args.sts_requests_per_key,
+            ..IdentityConfig::default()
+        },
         ..Config::default()
     };
     Ok((config, source))

@@ -87,7 +87,7 @@ pub fn run(settings: &settings::Plan, output: &Output) -> Result<ExitStatus, Err
         )
         .await;
         // The seal's key: only these credentials can apply the saved plan.
-        let key = session.client.credentials().access_key_secret.clone();
+        let key = session.seal_key.clone();
         session.close().await?;
         made.map(|made| (made, key))
     })?;

@@ -24,10 +24,17 @@ static LOADED: RwLock<Scrubber> = RwLock::new(Scrubber::new());
 
 /// Masks `credentials` in everything printed from now on.
 pub(crate) fn register(credentials: &Credentials) {
+    register_scrubber(&credentials.scrubber());
+}
+
+/// Masks what `scrubber` masks in everything printed from now on: the
+/// credentials provider calls it with every credential it obtains,
+/// refreshed ones and OIDC tokens included (issue 12).
+pub(crate) fn register_scrubber(scrubber: &Scrubber) {
     LOADED
         .write()
         .unwrap_or_else(PoisonError::into_inner)
-        .extend(&credentials.scrubber());
+        .extend(scrubber);
 }
 
 /// Masks in everything printed from now on the values of the variables

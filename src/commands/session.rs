@@ -3,13 +3,16 @@
 //! emulator embedded in this process (`--local`).
 
 use std::num::NonZeroU32;
+use std::sync::Arc;
 
-use crate::api::{Client, ClientConfig, Credentials, Endpoint, StartRate, credentials};
+use crate::api::{
+    Client, ClientConfig, CredentialProvider, Credentials, Endpoint, StartRate, credentials,
+};
 use crate::emulator::{self, Emulator};
 use crate::error::Error;
 use crate::plan::model::Target;
 use crate::plan::saved::account_fingerprint;
-use crate::secret::mask_access_key_id;
+use crate::secret::{Secret, mask_access_key_id};
 use crate::settings::{Account, Connection};
 
 /// How a plan names the embedded emulator as its endpoint: by its state
@@ -22,15 +25,20 @@ pub(crate) struct Session {
     pub client: Client,
     /// What plans made through this session are made against.
     pub target: Target,
+    /// What seals a plan saved or applied through this session: the
+    /// credentials' stable identity's key (issue 12, `api::Identity`).
+    pub seal_key: Secret,
     /// The embedded emulator, with `--local`.
     local: Option<Emulator>,
 }
 
 impl Session {
     /// Connects as `connection` says: starts the embedded emulator for
-    /// `--local`, else resolves the credentials.
+    /// `--local`, else resolves the credentials, and obtains the first
+    /// ones: a role that cannot be assumed fails here, before anything is
+    /// read.
     pub async fn open(connection: &Connection) -> Result<Session, Error> {
-        let (endpoint, credentials, local, shown_endpoint) = match &connection.account {
+        let (endpoint, provider, local, shown_endpoint) = match &connection.account {
             Account::Local { state_file } => {
                 if let Some(dir) = state_file.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(|source| Error::LocalState {
@@ -56,21 +64,28 @@ impl Session {
                 // identity is the state file, so a saved `--local` plan
                 // stays valid across runs.
                 let shown = format!("{LOCAL_PREFIX}{}", state_file.display());
-                (endpoint, credentials, Some(emulator), shown)
+                super::scrub::register(&credentials);
+                let provider = CredentialProvider::fixed(credentials);
+                (endpoint, provider, Some(emulator), shown)
             }
             Account::Remote { endpoint, profile } => {
-                let credentials = credentials::load_credentials_from_system(profile.as_deref())?;
-                (endpoint.clone(), credentials, None, endpoint.to_string())
+                // Every credential, refreshed ones included, is masked in
+                // everything printed from before it is first used (issue 7).
+                let provider = credentials::load_from_system(
+                    profile.as_deref(),
+                    Arc::new(super::scrub::register_scrubber),
+                )?;
+                (endpoint.clone(), provider, None, endpoint.to_string())
             }
         };
-        // From here on, nothing printed shows them (issue 7).
-        super::scrub::register(&credentials);
+        let credentials = provider.current().await?;
+        let identity = provider.identity().await?;
         let target = Target {
             endpoint: shown_endpoint,
             access_key: mask_access_key_id(&credentials.access_key_id),
-            account_fingerprint: account_fingerprint(&credentials.access_key_id),
+            account_fingerprint: account_fingerprint(&identity.principal),
         };
-        let mut config = ClientConfig::new(endpoint, credentials);
+        let mut config = ClientConfig::new(endpoint, provider);
         if let Some(ceiling) = connection.rate_limit.and_then(NonZeroU32::new) {
             // Given on purpose: the account allows that much, start there.
             config.rate_limit = Some(ceiling);
@@ -82,6 +97,7 @@ impl Session {
         Ok(Session {
             client,
             target,
+            seal_key: identity.seal_key,
             local,
         })
     }

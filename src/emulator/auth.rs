@@ -9,13 +9,14 @@
 //! signature is right, so a forged request cannot burn a real one.
 
 use std::collections::HashSet;
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex};
 
 use hyper::HeaderMap;
 
 use crate::api::sign::{self, V3Request};
 use crate::secret::Secret;
 
+use super::issued::IssuedKeys;
 use super::operation::Operation;
 use super::params::Params;
 use super::service_error::ServiceError;
@@ -55,13 +56,31 @@ pub(crate) enum Scheme {
     V3,
 }
 
-/// The key pair the emulator accepts, and the nonces it has seen.
+/// The key pair the emulator accepts, the temporary keys it issued, and
+/// the nonces it has seen.
 #[derive(Debug)]
 pub(crate) struct Auth {
     access_key_id: String,
     access_key_secret: Secret,
     security_token: Option<Secret>,
+    issued: Arc<IssuedKeys>,
     nonces: Mutex<HashSet<String>>,
+}
+
+/// A key a request may be signed with.
+struct Key {
+    secret: Secret,
+    /// The token requests must carry, if any.
+    token: Option<Secret>,
+    /// Issued by the emulator: accepted until it expires.
+    issued: bool,
+}
+
+/// What a verified signature says.
+struct Signed<'a> {
+    nonce: &'a str,
+    access_key_id: &'a str,
+    issued: bool,
 }
 
 impl Auth {
@@ -69,13 +88,39 @@ impl Auth {
         access_key_id: String,
         access_key_secret: Secret,
         security_token: Option<Secret>,
+        issued: Arc<IssuedKeys>,
     ) -> Auth {
         Auth {
             access_key_id,
             access_key_secret,
             security_token,
+            issued,
             nonces: Mutex::new(HashSet::new()),
         }
+    }
+
+    /// The keys issued by the emulator's STS and metadata service.
+    pub(crate) fn issued(&self) -> &Arc<IssuedKeys> {
+        &self.issued
+    }
+
+    /// Whether `access_key_id` is the emulator's own long-term key.
+    pub(crate) fn is_base_key(&self, access_key_id: &str) -> bool {
+        access_key_id == self.access_key_id
+    }
+
+    /// The signature scheme of a request, and the AccessKey ID it names.
+    pub(crate) fn signer<'a>(
+        request: &Incoming<'a>,
+    ) -> Result<(Scheme, Option<&'a str>), ServiceError> {
+        let scheme = scheme(request.headers)?;
+        let id = match scheme {
+            Scheme::V1 => request.params.get("AccessKeyId"),
+            Scheme::V3 => header(request.headers, "authorization")?
+                .and_then(|value| Authorization::parse(value).ok())
+                .map(|authorization| authorization.credential),
+        };
+        Ok((scheme, id))
     }
 
     /// The action a request asks for, checked to exist in this version.
@@ -108,17 +153,23 @@ impl Auth {
         Ok((scheme, operation))
     }
 
-    /// Checks key, timestamp, signature and nonce at `now`.
+    /// Checks key, timestamp, signature and nonce at `now`, then, for a key
+    /// the emulator issued, that it has not expired (§9).
     pub(crate) fn verify(
         &self,
         scheme: Scheme,
         request: &Incoming<'_>,
         now: jiff::Timestamp,
     ) -> Result<(), ServiceError> {
-        let nonce = match scheme {
+        let signed = match scheme {
             Scheme::V1 => self.verify_v1(request, now)?,
             Scheme::V3 => self.verify_v3(request, now)?,
         };
+        if signed.issued {
+            self.issued
+                .admit(signed.access_key_id, now.as_millisecond())?;
+        }
+        let nonce = signed.nonce;
         let mut nonces = self
             .nonces
             .lock()
@@ -131,12 +182,12 @@ impl Auth {
         Ok(())
     }
 
-    /// §2.5 step 2; returns the nonce.
+    /// §2.5 step 2.
     fn verify_v1<'a>(
         &self,
         request: &Incoming<'a>,
         now: jiff::Timestamp,
-    ) -> Result<&'a str, ServiceError> {
+    ) -> Result<Signed<'a>, ServiceError> {
         let params = request.params;
         let required = |name: &str| {
             params
@@ -159,26 +210,31 @@ impl Auth {
                 });
             }
         }
-        self.known_key(required("AccessKeyId")?)?;
+        let access_key_id = required("AccessKeyId")?;
+        let key = self.key(access_key_id)?;
         check_timestamp(required("Timestamp")?, now)?;
         let nonce = required("SignatureNonce")?;
-        self.check_token(params.get("SecurityToken"))?;
+        check_token(&key, params.get("SecurityToken"))?;
 
         let signed = params.pairs().filter(|(name, _)| *name != "Signature");
         let string_to_sign = sign::v1_string_to_sign(request.method, signed);
-        let expected = sign::v1_signature(self.access_key_secret.expose(), &string_to_sign);
+        let expected = sign::v1_signature(key.secret.expose(), &string_to_sign);
         if !sign::signatures_equal(&expected, signature) {
             return Err(ServiceError::SignatureMismatch { string_to_sign });
         }
-        Ok(nonce)
+        Ok(Signed {
+            nonce,
+            access_key_id,
+            issued: key.issued,
+        })
     }
 
-    /// §2.5 step 1; returns the nonce.
+    /// §2.5 step 1.
     fn verify_v3<'a>(
         &self,
         request: &Incoming<'a>,
         now: jiff::Timestamp,
-    ) -> Result<&'a str, ServiceError> {
+    ) -> Result<Signed<'a>, ServiceError> {
         let headers = request.headers;
         let authorization =
             Authorization::parse(header(headers, "authorization")?.unwrap_or_default())?;
@@ -206,7 +262,7 @@ impl Auth {
             }
         }
 
-        self.known_key(authorization.credential)?;
+        let key = self.key(authorization.credential)?;
         if let Some(id) = header(headers, "x-acs-accesskey-id")?
             && id != authorization.credential
         {
@@ -219,7 +275,7 @@ impl Auth {
         }
         check_timestamp(required_header(headers, "x-acs-date")?, now)?;
         let nonce = required_header(headers, "x-acs-signature-nonce")?;
-        self.check_token(header(headers, "x-acs-security-token")?)?;
+        check_token(&key, header(headers, "x-acs-security-token")?)?;
 
         let declared = required_header(headers, "x-acs-content-sha256")?;
         let computed = sign::sha256_hex(request.body);
@@ -263,36 +319,50 @@ impl Auth {
             headers: &canonical_headers,
             payload_sha256: declared,
         };
-        let expected = v3.signature(self.access_key_secret.expose());
+        let expected = v3.signature(key.secret.expose());
         if !sign::signatures_equal(&expected, authorization.signature) {
             return Err(ServiceError::SignatureMismatch {
                 string_to_sign: v3.string_to_sign(),
             });
         }
-        Ok(nonce)
+        Ok(Signed {
+            nonce,
+            access_key_id: authorization.credential,
+            issued: key.issued,
+        })
     }
 
-    fn known_key(&self, access_key_id: &str) -> Result<(), ServiceError> {
+    /// The emulator's own pair, or a key it issued.
+    fn key(&self, access_key_id: &str) -> Result<Key, ServiceError> {
         if access_key_id == self.access_key_id {
-            Ok(())
-        } else {
-            Err(ServiceError::AccessKeyNotFound {
+            return Ok(Key {
+                secret: self.access_key_secret.clone(),
+                token: self.security_token.clone(),
+                issued: false,
+            });
+        }
+        match self.issued.secret_and_token(access_key_id) {
+            Some((secret, token)) => Ok(Key {
+                secret,
+                token: Some(token),
+                issued: true,
+            }),
+            None => Err(ServiceError::AccessKeyNotFound {
                 access_key_id: access_key_id.to_owned(),
-            })
+            }),
         }
     }
+}
 
-    /// With a token configured, requests must carry exactly it; without,
-    /// any token is accepted (it is still covered by the signature).
-    fn check_token(&self, sent: Option<&str>) -> Result<(), ServiceError> {
-        match &self.security_token {
-            Some(token)
-                if sent.is_none_or(|sent| !sign::signatures_equal(sent, token.expose())) =>
-            {
-                Err(ServiceError::SecurityTokenMismatch)
-            }
-            _ => Ok(()),
+/// With a token required (configured for the pair, or issued with a
+/// key), requests must carry exactly it; without, any token is accepted
+/// (it is still covered by the signature).
+fn check_token(key: &Key, sent: Option<&str>) -> Result<(), ServiceError> {
+    match &key.token {
+        Some(token) if sent.is_none_or(|sent| !sign::signatures_equal(sent, token.expose())) => {
+            Err(ServiceError::SecurityTokenMismatch)
         }
+        _ => Ok(()),
     }
 }
 

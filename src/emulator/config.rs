@@ -1,5 +1,6 @@
 //! How to run an emulator: where to listen, which key pair to accept,
-//! where to keep state, which faults to inject.
+//! where to keep state, which faults to inject, how it hands out
+//! temporary credentials.
 
 use std::net::{Ipv4Addr, SocketAddr};
 use std::path::PathBuf;
@@ -45,6 +46,66 @@ pub struct Config {
     pub clock: Clock,
     /// Receives one record per request.
     pub request_log: Option<RequestLog>,
+    /// STS, the metadata service and the credentials URI (§9).
+    pub identity: IdentityConfig,
+}
+
+/// How the emulator hands out temporary credentials (`aiccs-api.md` §9):
+/// STS `AssumeRole`, `AssumeRoleWithOIDC` and `GetCallerIdentity` on its
+/// own port (told apart by `Version=2015-04-01`), the ECS metadata paths
+/// (`/latest/...`), and a credentials URI (`GET /credentials`). Every key
+/// issued is accepted by the aiccs operations until it expires.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct IdentityConfig {
+    /// The account every role belongs to: roles are
+    /// `acs:ram::<account>:role/<name>`, any name; another account's role
+    /// is `EntityNotExist.Role`.
+    pub account_id: String,
+    /// How long issued credentials live, whatever `DurationSeconds` asks
+    /// (tests shorten it to seconds). `None`: as asked (900 to 43,200 s,
+    /// default 3,600), 6 hours for the metadata service and the URI.
+    pub lifetime: Option<Duration>,
+    /// For tests: every key issued is accepted for this many signed
+    /// requests, then refused with `InvalidSecurityToken.Expired`, as if it
+    /// had expired — deterministic expiry in the middle of a run.
+    pub requests_per_key: Option<u64>,
+    /// The RAM role attached to the emulated ECS instance; `None`: no role
+    /// (the credentials paths answer 404).
+    pub instance_role: Option<String>,
+    /// Which IMDS versions the metadata service answers.
+    pub imds: Imds,
+}
+
+/// Which versions of the metadata service answer (§9).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Imds {
+    /// v2 (a token from `PUT /latest/api/token`) and v1 (no token).
+    #[default]
+    Both,
+    /// v2 only: a request without a token is refused (401).
+    V2Only,
+    /// v1 only: no tokens are given (`PUT` answers 404), as on an older
+    /// instance.
+    V1Only,
+}
+
+impl IdentityConfig {
+    /// The default account of the emulator's roles.
+    pub const ACCOUNT_ID: &str = "1234567890123456";
+    /// The default role of the emulated ECS instance.
+    pub const INSTANCE_ROLE: &str = "aicall-instance";
+}
+
+impl Default for IdentityConfig {
+    fn default() -> IdentityConfig {
+        IdentityConfig {
+            account_id: IdentityConfig::ACCOUNT_ID.to_owned(),
+            lifetime: None,
+            requests_per_key: None,
+            instance_role: Some(IdentityConfig::INSTANCE_ROLE.to_owned()),
+            imds: Imds::Both,
+        }
+    }
 }
 
 impl Default for Config {
@@ -61,6 +122,7 @@ impl Default for Config {
             throttle_retry_after: None,
             clock: Clock::system(),
             request_log: None,
+            identity: IdentityConfig::default(),
         }
     }
 }

@@ -16,6 +16,9 @@
 //! (JSON); `writer.rs` and `state_file.rs` keep the account on disk with
 //! group commit; `faults.rs` injects failures deterministically;
 //! `quota.rs` throttles each operation over its quota, as the gateway does.
+//! Beside the API, on the same port, `identity.rs` routes to STS (`sts.rs`),
+//! the ECS metadata service and a credentials URI (`metadata.rs`), whose keys
+//! `issued.rs` remembers and expires.
 
 mod auth;
 mod call;
@@ -23,9 +26,13 @@ mod clock;
 mod config;
 mod error;
 mod faults;
+mod identity;
+mod issued;
+mod metadata;
 mod operation;
 mod params;
 mod quota;
+mod received;
 mod reply;
 mod request_log;
 mod server;
@@ -33,13 +40,17 @@ mod service_error;
 mod state_file;
 mod stats;
 mod store;
+mod sts;
 mod task;
 mod writer;
 
 pub use clock::Clock;
-pub use config::Config;
+pub use config::{Config, IdentityConfig, Imds};
 pub use error::EmulatorError;
 pub use faults::Faults;
+pub use identity::CREDENTIALS_URI_PATH;
+pub use issued::{Issuance, IssuedCredentials, IssuedKeys};
+pub use metadata::CREDENTIALS_URI_ROLE;
 pub use operation::Operation;
 pub use quota::Quotas;
 pub use request_log::{RequestLog, RequestRecord};

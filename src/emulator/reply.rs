@@ -32,7 +32,12 @@ pub(crate) struct Reply {
     pub retry_after: Option<Duration>,
     /// `x-ratelimit-user-api`, over quota.
     pub rate_limit: Option<String>,
+    /// `Content-Type`.
+    pub content_type: &'static str,
 }
+
+/// The `Content-Type` of every JSON reply.
+pub(crate) const JSON: &str = "application/json;charset=utf-8";
 
 #[derive(Serialize)]
 #[serde(rename_all = "PascalCase")]
@@ -160,6 +165,55 @@ impl Reply {
             code: Cow::Borrowed("OK"),
             retry_after: None,
             rate_limit: None,
+            content_type: JSON,
+        }
+    }
+
+    /// Any JSON `body`, with `status` and the `code` to log.
+    pub(crate) fn json(
+        status: StatusCode,
+        code: Cow<'static, str>,
+        body: &serde_json::Value,
+    ) -> Reply {
+        Reply {
+            status,
+            body: body.to_string().into_bytes(),
+            code,
+            retry_after: None,
+            rate_limit: None,
+            content_type: JSON,
+        }
+    }
+
+    /// Plain text, as the metadata service answers.
+    pub(crate) fn text(status: StatusCode, code: &'static str, text: String) -> Reply {
+        Reply {
+            status,
+            body: text.into_bytes(),
+            code: Cow::Borrowed(code),
+            retry_after: None,
+            rate_limit: None,
+            content_type: "text/plain;charset=utf-8",
+        }
+    }
+
+    /// A gateway error of another service, e.g. STS's, with its `HostId`.
+    pub(crate) fn gateway(request_id: &str, host_id: &'static str, error: &ServiceError) -> Reply {
+        let code = error.code();
+        let body = serde_json::to_vec(&Gateway {
+            request_id,
+            host_id,
+            code: &code,
+            message: error.to_string(),
+        })
+        .expect("replies are plain data and always serialise");
+        Reply {
+            status: error.status(),
+            body,
+            code,
+            retry_after: None,
+            rate_limit: None,
+            content_type: JSON,
         }
     }
 
@@ -188,6 +242,7 @@ impl Reply {
             code,
             retry_after: None,
             rate_limit: None,
+            content_type: JSON,
         }
     }
 }

@@ -18,7 +18,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
 use bytes::Bytes;
-use http_body_util::{BodyExt as _, Full, Limited};
+use http_body_util::Full;
 use hyper::body::Incoming as Body;
 use hyper::header::{CONTENT_TYPE, HeaderValue};
 use hyper::service::service_fn;
@@ -30,15 +30,17 @@ use tokio::task::JoinHandle;
 
 use crate::secret::Secret;
 
-use super::auth::{Auth, Incoming};
+use super::auth::Auth;
 use super::call::Call;
 use super::clock::Clock;
 use super::config::Config;
 use super::error::EmulatorError;
 use super::faults::Faults;
+use super::identity::{Identity, Side};
+use super::issued::{Issuance, IssuedCredentials, IssuedKeys};
 use super::operation::Operation;
-use super::params::Params;
 use super::quota::{OverQuota, Quotas, Windows};
+use super::received::Received;
 use super::reply::Reply;
 use super::request_log::{RequestLog, RequestRecord};
 use super::service_error::ServiceError;
@@ -47,9 +49,6 @@ use super::stats::EmulatorStats;
 use super::store::{Outcome, Store};
 use super::task::{NewTask, StoredTask, TaskId, TaskStatus};
 use super::writer::Writer;
-
-/// Largest request body read; the SDK sends none at all.
-const MAX_BODY_BYTES: usize = 1 << 20;
 
 /// A running emulator. Dropping it stops the server without waiting;
 /// [`Emulator::shutdown`] stops it gracefully and flushes the state file.
@@ -67,6 +66,7 @@ pub struct Emulator {
 #[derive(Debug)]
 struct Shared {
     auth: Auth,
+    identity: Identity,
     store: Arc<Store>,
     writer: Option<Writer>,
     faults: Faults,
@@ -112,7 +112,9 @@ impl Emulator {
                 config.access_key_id.clone(),
                 config.access_key_secret.clone(),
                 config.security_token,
+                Arc::new(IssuedKeys::default()),
             ),
+            identity: Identity::new(config.identity),
             store,
             writer,
             faults: config.faults,
@@ -161,6 +163,32 @@ impl Emulator {
     /// Its clock (shared with [`Config::clock`]).
     pub fn clock(&self) -> &Clock {
         &self.shared.clock
+    }
+
+    /// The temporary keys its STS, metadata service and credentials URI
+    /// issued (§9); a test may expire them at once.
+    pub fn issued_keys(&self) -> Arc<IssuedKeys> {
+        self.shared.auth.issued().clone()
+    }
+
+    /// Issues temporary credentials of role `role` directly, as AssumeRole
+    /// would: for tests of STS credentials given as they are.
+    pub fn issue_credentials(&self, role: &str) -> IssuedCredentials {
+        let identity = &self.shared.identity;
+        identity.issue(
+            self.shared.auth.issued(),
+            self.shared.clock.now_ms(),
+            Duration::from_secs(3600),
+            Issuance {
+                how: "Direct",
+                role_arn: identity.role_arn(role),
+                session_name: "direct".to_owned(),
+                access_key_id: String::new(),
+                expiration: String::new(),
+                oidc_token_sha256: None,
+                signed_by: None,
+            },
+        )
     }
 
     /// Every task, in ID order, as seen now (a scheduled start that has
@@ -323,36 +351,50 @@ async fn handle(
     }
 
     let mut operation = None;
+    let mut label = None;
     let mut drop_reply = false;
-    let reply = match shared
-        .respond(request, n, &mut operation, &mut drop_reply)
-        .await
-    {
-        Ok(outcome) => Reply::success(&request_id, &outcome),
-        Err(error) => {
-            let mut reply = Reply::failure(&request_id, &error);
-            match error {
-                ServiceError::Throttled => reply.retry_after = shared.throttle_retry_after,
-                ServiceError::OverQuota {
-                    limit, time_left, ..
-                } => {
-                    let left = time_left.as_millis();
-                    let reset = i128::from(shared.clock.now_ms()) + left as i128;
-                    reply.rate_limit = Some(format!(
-                        "Limit:{limit},Remain:0,TimeLeft:{left},Reset:{reset}"
-                    ));
-                }
-                _ => {}
-            }
+    let reply = match Received::read(request).await {
+        Err(error) => Reply::failure(&request_id, &error),
+        // STS, the metadata service and the credentials URI (§9).
+        Ok(received) if let Some(side) = Side::of(&received) => {
+            let (named, reply) =
+                shared
+                    .identity
+                    .serve(side, &received, &shared.auth, &shared.clock, &request_id);
+            label = named;
             reply
         }
+        Ok(received) => match shared
+            .respond(&received, n, &mut operation, &mut drop_reply)
+            .await
+        {
+            Ok(outcome) => Reply::success(&request_id, &outcome),
+            Err(error) => {
+                let mut reply = Reply::failure(&request_id, &error);
+                match error {
+                    ServiceError::Throttled => reply.retry_after = shared.throttle_retry_after,
+                    ServiceError::OverQuota {
+                        limit, time_left, ..
+                    } => {
+                        let left = time_left.as_millis();
+                        let reset = i128::from(shared.clock.now_ms()) + left as i128;
+                        reply.rate_limit = Some(format!(
+                            "Limit:{limit},Remain:0,TimeLeft:{left},Reset:{reset}"
+                        ));
+                    }
+                    _ => {}
+                }
+                reply
+            }
+        },
     };
-    shared.count(operation, &reply, drop_reply);
+    let action = label.or(operation.map(Operation::action));
+    shared.count(action, &reply, drop_reply);
 
     if let Some(log) = &shared.log {
         log.record(&RequestRecord {
             method,
-            action: operation.map(Operation::action),
+            action,
             status: (!drop_reply).then_some(reply.status.as_u16()),
             code: if drop_reply {
                 "reply dropped (fault injection)".to_owned()
@@ -372,10 +414,7 @@ fn response(reply: Reply, request_id: &str) -> Response<Full<Bytes>> {
     let mut response = Response::new(Full::new(Bytes::from(reply.body)));
     *response.status_mut() = reply.status;
     let headers = response.headers_mut();
-    headers.insert(
-        CONTENT_TYPE,
-        HeaderValue::from_static("application/json;charset=utf-8"),
-    );
+    headers.insert(CONTENT_TYPE, HeaderValue::from_static(reply.content_type));
     if let Ok(value) = HeaderValue::from_str(request_id) {
         headers.insert("x-acs-request-id", value);
     }
@@ -402,12 +441,12 @@ impl Shared {
             .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn count(&self, operation: Option<Operation>, reply: &Reply, dropped: bool) {
+    fn count(&self, action: Option<&'static str>, reply: &Reply, dropped: bool) {
         let code = reply.code.as_ref();
         let mut stats = self.lock_stats();
         stats.requests += 1;
-        if let Some(op) = operation {
-            *stats.by_action.entry(op.action().to_owned()).or_default() += 1;
+        if let Some(action) = action {
+            *stats.by_action.entry(action.to_owned()).or_default() += 1;
         }
         *stats.by_code.entry(code.to_owned()).or_default() += 1;
         match code {
@@ -416,10 +455,10 @@ impl Shared {
                 if reply.rate_limit.is_some() {
                     stats.over_quota += 1;
                 }
-                if let Some(op) = operation {
+                if let Some(action) = action {
                     *stats
                         .throttled_by_action
-                        .entry(op.action().to_owned())
+                        .entry(action.to_owned())
                         .or_default() += 1;
                 }
             }
@@ -436,12 +475,12 @@ impl Shared {
     /// when this is the create whose reply is to be lost.
     async fn respond(
         &self,
-        request: Request<Body>,
+        received: &Received,
         n: u64,
         operation: &mut Option<Operation>,
         drop_reply: &mut bool,
     ) -> Result<Outcome, ServiceError> {
-        let (parts, body) = request.into_parts();
+        let Received { parts, params, .. } = received;
         if parts.uri.path() != "/" {
             return Err(ServiceError::PathNotFound {
                 path: parts.uri.path().to_owned(),
@@ -452,39 +491,7 @@ impl Shared {
                 method: parts.method.to_string(),
             });
         }
-        let body = Limited::new(body, MAX_BODY_BYTES)
-            .collect()
-            .await
-            .map_err(|_| {
-                ServiceError::invalid(
-                    "body",
-                    "",
-                    format!("a body of at most {MAX_BODY_BYTES} bytes"),
-                )
-            })?
-            .to_bytes();
-
-        let query = parts.uri.query().unwrap_or_default();
-        let mut params = Params::default();
-        params.extend_form(query.as_bytes());
-        let is_form = parts
-            .headers
-            .get(CONTENT_TYPE)
-            .and_then(|v| v.to_str().ok())
-            .is_some_and(|v| {
-                v.trim_start()
-                    .starts_with("application/x-www-form-urlencoded")
-            });
-        if is_form {
-            params.extend_form(&body);
-        }
-        let incoming = Incoming {
-            method: parts.method.as_str(),
-            query,
-            headers: &parts.headers,
-            body: &body,
-            params: &params,
-        };
+        let incoming = received.incoming();
         let (scheme, op) = Auth::operation(&incoming)?;
         *operation = Some(op);
         // Before the signature: an injected fault must not consume the
@@ -504,7 +511,7 @@ impl Shared {
         params.reject_repeats()?;
 
         let now_ms = self.clock.now_ms();
-        let call = Call::parse(op, &params, now_ms, self.max_page_size)?;
+        let call = Call::parse(op, params, now_ms, self.max_page_size)?;
         if !matches!(op, Operation::Page | Operation::Detail) {
             let number = self.writes[op as usize].fetch_add(1, Ordering::Relaxed) + 1;
             if self.faults.refuses(op, number) {

@@ -73,6 +73,23 @@ pub enum ServiceError {
     #[error("the security token does not match the one issued for this AccessKeyId")]
     SecurityTokenMismatch,
 
+    /// Temporary credentials the emulator issued, past their expiration
+    /// (or their request allowance, for tests): refused before anything
+    /// is done (§9).
+    #[error("the security token has expired")]
+    SecurityTokenExpired,
+
+    /// A refusal of STS or the metadata service, with its own code (§9).
+    #[error("{message}")]
+    Identity {
+        /// e.g. `EntityNotExist.Role`.
+        code: &'static str,
+        /// The HTTP status.
+        status: u16,
+        /// The reply's `Message`.
+        message: String,
+    },
+
     /// A timestamp not written `yyyy-MM-ddTHH:mm:ssZ`.
     #[error("the timestamp `{value}` is not in the format yyyy-MM-ddTHH:mm:ssZ (UTC)")]
     TimestampFormat {
@@ -206,6 +223,8 @@ impl ServiceError {
             ServiceError::InvalidSignatureMethod { .. } => "InvalidSignatureMethod",
             ServiceError::AccessKeyNotFound { .. } => "InvalidAccessKeyId.NotFound",
             ServiceError::SecurityTokenMismatch => "InvalidSecurityToken.MismatchWithAccessKey",
+            ServiceError::SecurityTokenExpired => "InvalidSecurityToken.Expired",
+            ServiceError::Identity { code, .. } => code,
             ServiceError::TimestampFormat { .. } => "InvalidTimeStamp.Format",
             ServiceError::TimestampExpired { .. } => "InvalidTimeStamp.Expired",
             ServiceError::SignatureMismatch { .. } | ServiceError::BodyHashMismatch { .. } => {
@@ -230,6 +249,9 @@ impl ServiceError {
                 StatusCode::NOT_FOUND
             }
             ServiceError::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ServiceError::Identity { status, .. } => {
+                StatusCode::from_u16(*status).unwrap_or(StatusCode::BAD_REQUEST)
+            }
             ServiceError::StateNotWritten { .. } => StatusCode::INTERNAL_SERVER_ERROR,
             ServiceError::NameTaken { .. }
             | ServiceError::TaskNotFound { .. }

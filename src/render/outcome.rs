@@ -209,6 +209,12 @@ pub fn summary(report: &Report, blocked: usize, style: Style) -> String {
         style.paint(Paint::Error, "Apply incomplete:")
     };
     let mut out = format!("\n{head} {}.\n", parts.join(", "));
+    if let Some(hint) = expired_credentials_hint(report) {
+        out.push_str(&format!(
+            "\n{} the credentials expired during the run: {hint}\n",
+            style.paint(Paint::Help, "= help:")
+        ));
+    }
     for (name, outcome) in report.left_stopped() {
         let name = shorten(name);
         if let Outcome::LeftStopped {
@@ -230,6 +236,24 @@ pub fn summary(report: &Report, blocked: usize, style: Style) -> String {
         }
     }
     out
+}
+
+/// What to change when credentials expired while the run went on (issue
+/// 12): the hint of the first task refused for it, said once, since every
+/// task after it was refused for the same reason.
+fn expired_credentials_hint(report: &Report) -> Option<&str> {
+    report.outcomes.iter().find_map(|(_, outcome)| {
+        let error = match outcome {
+            Outcome::Failed { error, .. } => error,
+            Outcome::Unknown { lookup_error, .. } => lookup_error,
+            _ => return None,
+        };
+        error
+            .code()
+            .is_some_and(|code| code.starts_with("InvalidSecurityToken"))
+            .then(|| error.api().hint())
+            .flatten()
+    })
 }
 
 /// Said when the plan has nothing for apply to do.

@@ -13,8 +13,8 @@ use std::collections::HashSet;
 use std::time::Duration;
 
 use aicall::api::{
-    ApiError, CallWindow, Client, ClientConfig, CreateTask, Credentials, Endpoint, PageQuery,
-    RetryPolicy, StartType, TaskId, TaskSettings, TaskStatus, UpdateTask,
+    ApiError, CallWindow, Client, ClientConfig, CreateTask, CredentialProvider, Credentials,
+    Endpoint, PageQuery, RetryPolicy, StartType, TaskId, TaskSettings, TaskStatus, UpdateTask,
 };
 use aicall::emulator::{Config, Emulator, Faults, NewTask};
 use aicall::secret::Secret;
@@ -315,7 +315,8 @@ async fn a_wrong_secret_is_signature_does_not_match_with_a_hint() {
             emu.access_key_id(),
             Secret::new("not-the-secret"),
             "a test pair with the wrong secret",
-        );
+        )
+        .into();
     });
     let err = client
         .query_task_page(&PageQuery::default())
@@ -339,8 +340,9 @@ async fn a_wrong_secret_from_the_environment_names_the_secrets_variable() {
         "ALIBABA_CLOUD_ACCESS_KEY_SECRET" => Some("not-the-secret".to_owned()),
         _ => None,
     };
-    let credentials = aicall::api::load_credentials(None, &env, None).unwrap();
-    let client = client_for(&emu, |config| config.credentials = credentials);
+    let source = aicall::api::credentials::resolve(None, &env, None).unwrap();
+    let provider = CredentialProvider::new(&source, std::sync::Arc::new(|_| {})).unwrap();
+    let client = client_for(&emu, |config| config.credentials = provider);
     let err = client.stop_task(&TaskId::from(1)).await.unwrap_err();
     assert_eq!(err.code(), Some("SignatureDoesNotMatch"));
     let hint = err.hint().unwrap();
@@ -367,7 +369,8 @@ async fn an_unknown_key_names_the_credential_source() {
             "TESTunknownKey9876",
             Secret::new("x"),
             "environment (`ALIBABA_CLOUD_ACCESS_KEY_ID`)",
-        );
+        )
+        .into();
     });
     let err = client.list_all_tasks(50, 2).await.unwrap_err();
     assert_eq!(err.code(), Some("InvalidAccessKeyId.NotFound"));
@@ -387,7 +390,13 @@ async fn sts_credentials_are_signed_and_accepted() {
     })
     .await;
     let client = client_for(&emu, |config| {
-        config.credentials.security_token = Some(token);
+        let mut credentials = Credentials::new(
+            emu.access_key_id(),
+            emu.access_key_secret().clone(),
+            "the emulator's pair, with a token",
+        );
+        credentials.security_token = Some(token);
+        config.credentials = credentials.into();
     });
     client.create_task(&simple_request("sts")).await.unwrap();
     let without_token = client_for(&emu, |_| {});

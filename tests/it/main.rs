@@ -17,6 +17,9 @@ mod client;
 mod common;
 /// Converging existing tasks: update, restart, rename, declared status.
 mod converge;
+/// Issue 12: every credentials source and mode, refreshes, expiry, and no
+/// connection when nothing is configured.
+mod credentials;
 /// The emulator over raw signed HTTP, and the `aicall emulator` binary.
 mod emulator;
 /// `aicall export`: adopted accounts round-trip through validate and plan.

@@ -269,6 +269,42 @@ impl Cloud {
     pub fn endpoint(&self) -> String {
         self.emulator.endpoint()
     }
+
+    /// `test` pointed at this emulator for the API and for STS, with no
+    /// key in its environment: a role source says who it is (issue 12).
+    pub fn point_sts(&self, test: Test) -> Test {
+        test.env("AICALL_ENDPOINT", self.emulator.endpoint())
+            .env("ALIBABA_CLOUD_STS_ENDPOINT", self.emulator.endpoint())
+    }
+
+    /// Runs `test` (pointed with [`Cloud::point_sts`] or by hand) and
+    /// checks that nothing leaked: no secret of the test pair, and no
+    /// secret, token or whole AccessKey ID of a key the emulator issued.
+    pub async fn run_unpointed(&self, test: Test) -> Output {
+        let output = run(test).await;
+        for (stream, text) in [("stdout", &output.stdout), ("stderr", &output.stderr)] {
+            if let Some(leak) = self.issued().leaked_in(text) {
+                panic!("{leak} leaked into {stream}:\n{text}");
+            }
+        }
+        output
+    }
+
+    /// The keys the emulator issued.
+    pub fn issued(&self) -> Arc<aicall::emulator::IssuedKeys> {
+        self.emulator.issued_keys()
+    }
+
+    /// Temporary credentials of `role`, issued directly.
+    pub fn issue_credentials(&self, role: &str) -> aicall::emulator::IssuedCredentials {
+        self.emulator.issue_credentials(role)
+    }
+
+    /// Calls `hook` with every request record, on the emulator's thread,
+    /// before the reply goes out (replaces any hook set before).
+    pub fn on_record(&self, hook: impl Fn(&RequestRecord) + Send + Sync + 'static) {
+        *self.log.hook.lock().unwrap() = Some(Arc::new(hook));
+    }
 }
 
 /// Runs `test` on a blocking thread, so that emulators in this process
