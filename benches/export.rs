@@ -15,9 +15,13 @@
 //! `AICALL_BENCH_RUNS=N` repeats each scenario N times (default 3).
 #![allow(clippy::unwrap_used)]
 
-use std::path::Path;
-use std::process::{Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
+
+// Each benchmark reads the parts of a run it needs.
+#[allow(dead_code)]
+mod measure;
+
+use measure::{mib, run_binary};
 
 use aicall::emulator::{
     CallDay, CallWindow, Config, Emulator, Faults, NewTask, RetryReason, StartType,
@@ -70,54 +74,6 @@ fn task(i: usize) -> NewTask {
         config.call_retry_interval = Some(30);
     }
     task
-}
-
-struct Run {
-    wall: Duration,
-    peak_kib: Option<u64>,
-}
-
-/// Runs `aicall args...` in `dir`: wall time and the child's peak resident
-/// memory (VmHWM, read from /proc while it runs; Linux only).
-fn run_binary(dir: &Path, args: &[&str], env: &[(&str, String)]) -> Run {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped());
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    let started = Instant::now();
-    let child = command.spawn().unwrap();
-    let pid = child.id();
-    let watcher = std::thread::spawn(move || {
-        let mut peak = None;
-        let status = format!("/proc/{pid}/status");
-        while let Ok(text) = std::fs::read_to_string(&status) {
-            if let Some(kib) = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse::<u64>().ok())
-            {
-                peak = Some(kib);
-            }
-            std::thread::sleep(Duration::from_millis(2));
-        }
-        peak
-    });
-    let output = child.wait_with_output().unwrap();
-    let wall = started.elapsed();
-    let peak_kib = watcher.join().unwrap();
-    assert!(
-        output.status.success(),
-        "aicall {args:?} failed: {}\n{}",
-        output.status,
-        String::from_utf8_lossy(&output.stderr)
-    );
-    Run { wall, peak_kib }
 }
 
 async fn export(runs: usize, latency: Duration) {
@@ -225,11 +181,4 @@ async fn export(runs: usize, latency: Duration) {
         size as f64 / (1024.0 * 1024.0),
         check.wall.as_secs_f64()
     );
-}
-
-fn mib(kib: Option<u64>) -> String {
-    kib.map_or_else(
-        || "n/a".to_owned(),
-        |k| format!("{:.1} MiB", k as f64 / 1024.0),
-    )
 }
