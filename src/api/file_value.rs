@@ -184,7 +184,7 @@ mod tests {
             );
         }
         for key in [
-            "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0",
+            "FAKE0secret0FAKE0secret0FAKE00",
             "it-secret-9f2c7e41d8b3a605",
             "CAIS+token/with=chars",
             "a name with spaces",
@@ -212,7 +212,7 @@ mod tests {
             assert_eq!(FileValue::arn(arn), FileValue::Word(arn.into()), "{arn}");
         }
         for other in [
-            "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0",
+            "FAKE0secret0FAKE0secret0FAKE00",
             "acs:ram::x1:role/deployer",
             "acs:ram::1:user/alice",
             "acs:ram::1:role/a b",
@@ -230,13 +230,13 @@ mod tests {
         assert_eq!(list(&[]), "the file has no profiles");
         assert_eq!(list(&["a", "b"]), "it has `a`, `b`");
         assert_eq!(
-            list(&["a", "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0"]),
+            list(&["a", "FAKE0secret0FAKE0secret0FAKE00"]),
             "it has `a` and 1 unrecognised name"
         );
         assert_eq!(
             list(&[
-                "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0",
-                "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ1"
+                "FAKE0secret0FAKE0secret0FAKE00",
+                "FAKE0secret0FAKE0secret0FAKE01"
             ]),
             "it has 2 unrecognised names"
         );

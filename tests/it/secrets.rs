@@ -8,9 +8,10 @@ use crate::common::cloud::{self, Cloud, SECRET, assert_contains};
 use crate::common::harness::Test;
 use crate::{aicall_snapshot, cloud_snapshot};
 
-/// A realistic AccessKey secret: 30 letters and digits, as the console
-/// issues them. Not the emulator's, so a leak of it is a leak of its own.
-const PASTED: &str = "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0";
+/// An AccessKey secret's shape, 30 letters and digits as the console
+/// issues them, yet plainly fake so no secret scanner takes it for one.
+/// Not the emulator's, so a leak of it is a leak of its own.
+const PASTED: &str = "FAKE0secret0FAKE0secret0FAKE00";
 
 /// A manifest whose every task field is valid but for the `${...}` that
 /// try to read credentials: a set one, and an unset one with a default.
@@ -246,7 +247,7 @@ fn issue_7_an_endpoint_with_credentials_or_a_query_is_refused_without_echoing_th
 fn issue_7_a_secret_in_the_wrong_place_of_a_credentials_file_is_not_echoed() {
     let profile = |name: &str, mode: &str| {
         format!(
-            r#"{{"name":"{name}","mode":"{mode}","access_key_id":"LTAI5tExampleKeyId00abcd","access_key_secret":"{SECRET}"}}"#
+            r#"{{"name":"{name}","mode":"{mode}","access_key_id":"TESTexampleKeyId00abcd","access_key_secret":"{SECRET}"}}"#
         )
     };
     let cases = [
@@ -271,7 +272,7 @@ fn issue_7_a_secret_in_the_wrong_place_of_a_credentials_file_is_not_echoed() {
         (
             ".alibabacloud/credentials.ini",
             format!(
-                "[default]\ntype = {PASTED}\naccess_key_id = LTAI5tExampleKeyId00abcd\n\
+                "[default]\ntype = {PASTED}\naccess_key_id = TESTexampleKeyId00abcd\n\
                  access_key_secret = {SECRET}\n"
             ),
             "has a type aicall does not know (an unrecognised value of 30 characters)",
@@ -296,7 +297,7 @@ fn issue_7_a_secret_in_the_wrong_place_of_a_credentials_file_is_not_echoed() {
 /// most its last four characters, like every other message.
 #[tokio::test(flavor = "multi_thread")]
 async fn issue_7_service_messages_mask_the_access_key_id() {
-    const UNKNOWN: &str = "LTAI5tUnknownKey7f3e9abcd";
+    const UNKNOWN: &str = "TESTunknownKey7f3e9abcd";
     let cloud = Cloud::start().await;
     for verbose in [false, true] {
         let mut args = vec!["plan", "tasks.yaml"];
@@ -320,4 +321,51 @@ async fn issue_7_service_messages_mask_the_access_key_id() {
             cloud_snapshot!(output);
         }
     }
+}
+
+/// Where in `text` a run shaped like a real AccessKey ID stands: the prefix
+/// the console gives every ID, then 12 or more letters and digits.
+fn real_looking_key_id(text: &str) -> Option<&str> {
+    // Spelt in two halves, so this file does not hold what it looks for.
+    let prefix = concat!("LT", "AI");
+    text.match_indices(prefix).find_map(|(at, _)| {
+        let tail = &text[at + prefix.len()..];
+        let run = tail.len()
+            - tail
+                .trim_start_matches(|c: char| c.is_ascii_alphanumeric())
+                .len();
+        (run >= 12).then(|| &text[at..at + prefix.len() + run])
+    })
+}
+
+/// Test keys are plainly fake: an ID shaped like a real one trips secret
+/// scanners on every clone and teaches readers to paste real ones.
+#[test]
+fn no_committed_file_holds_a_real_looking_access_key_id() {
+    let sample = format!("id {}abcdefgh1234 x", concat!("LT", "AI"));
+    assert_eq!(real_looking_key_id(&sample), Some(&sample[3..19]));
+    assert_eq!(real_looking_key_id("real IDs start with `LTAI`"), None);
+    let root = crate::common::harness::repo_root();
+    let mut stack: Vec<_> = [
+        "src", "tests", "benches", "examples", "docs", "schemas", ".ci",
+    ]
+    .iter()
+    .map(|dir| root.join(dir))
+    .chain([root.join("README.md"), root.join("action.yml")])
+    .collect();
+    let mut found = Vec::new();
+    while let Some(path) = stack.pop() {
+        if path.is_dir() {
+            stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
+        } else if let Ok(text) = std::fs::read_to_string(&path) {
+            if let Some(id) = real_looking_key_id(&text) {
+                found.push(format!("{}: {id}", path.display()));
+            }
+        }
+    }
+    assert!(
+        found.is_empty(),
+        "replace with a plainly fake ID:\n{}",
+        found.join("\n")
+    );
 }

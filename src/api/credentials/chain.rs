@@ -619,7 +619,7 @@ access_key_secret = bar
     /// Issue 7: a secret pasted into a key that messages quote.
     #[test]
     fn values_pasted_into_the_wrong_key_are_described_not_echoed() {
-        const PASTED: &str = "Xq7pL2mN9vR4tY8wK3jH6fD1sA5gZ0";
+        const PASTED: &str = "FAKE0secret0FAKE0secret0FAKE00";
         let profile = |name: &str, mode: &str| {
             format!(
                 r#"{{"name":"{name}","mode":"{mode}","access_key_id":"x","access_key_secret":"y"}}"#

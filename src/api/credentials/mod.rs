@@ -318,9 +318,9 @@ mod tests {
     #[test]
     fn scrub_removes_raw_and_encoded_forms() {
         let mut creds =
-            Credentials::new("LTAI5tExampleKeyId00abcd", Secret::new("a b/c=d+e"), "test");
+            Credentials::new("TESTexampleKeyId00abcd", Secret::new("a b/c=d+e"), "test");
         creds.security_token = Some(Secret::new(TOKEN));
-        let text = "sts: POST&%2F&AccessKeyId%3DLTAI5tExampleKeyId00abcd%26SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars \
+        let text = "sts: POST&%2F&AccessKeyId%3DTESTexampleKeyId00abcd%26SecurityToken%3DCAIS%252Btoken%252Fwith%253Dchars \
                     raw CAIS+token/with=chars secret a%20b%2Fc%3Dd%2Be (a b/c=d+e)";
         assert_eq!(
             creds.scrub(text),
@@ -330,8 +330,8 @@ mod tests {
 
     #[test]
     fn scrub_leaves_short_values_and_longer_words_alone() {
-        let creds = Credentials::new("LTAI5tExampleKeyId00abcd", Secret::new("s"), "test");
-        let text = "10s later; key LTAI5tExampleKeyId00abcdef is another";
+        let creds = Credentials::new("TESTexampleKeyId00abcd", Secret::new("s"), "test");
+        let text = "10s later; key TESTexampleKeyId00abcdef is another";
         assert_eq!(creds.scrub(text), text);
         let creds = Credentials::new("short", Secret::new("a b"), "test");
         assert_eq!(creds.scrub("short a%20b a b"), "short a%20b a b");
