@@ -357,10 +357,10 @@ fn no_committed_file_holds_a_real_looking_access_key_id() {
     while let Some(path) = stack.pop() {
         if path.is_dir() {
             stack.extend(std::fs::read_dir(&path).unwrap().map(|e| e.unwrap().path()));
-        } else if let Ok(text) = std::fs::read_to_string(&path) {
-            if let Some(id) = real_looking_key_id(&text) {
-                found.push(format!("{}: {id}", path.display()));
-            }
+        } else if let Ok(text) = std::fs::read_to_string(&path)
+            && let Some(id) = real_looking_key_id(&text)
+        {
+            found.push(format!("{}: {id}", path.display()));
         }
     }
     assert!(
