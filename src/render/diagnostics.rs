@@ -147,18 +147,18 @@ pub(crate) fn position(
 }
 
 fn paint_severity(style: Style, severity: Severity) -> String {
-    let paint = match severity {
+    style.paint(severity_paint(severity), severity.as_str())
+}
+
+fn severity_paint(severity: Severity) -> Paint {
+    match severity {
         Severity::Error => Paint::Error,
         Severity::Warning => Paint::Warning,
-    };
-    style.paint(paint, severity.as_str())
+    }
 }
 
 fn render_one(out: &mut String, diagnostic: &Diagnostic, sources: &Sources, style: Style) {
-    let paint = match diagnostic.severity {
-        Severity::Error => Paint::Error,
-        Severity::Warning => Paint::Warning,
-    };
+    let paint = severity_paint(diagnostic.severity);
     let header = format!("{}[{}]", diagnostic.severity.as_str(), diagnostic.code());
     let _ = writeln!(
         out,

@@ -5,7 +5,7 @@
 use std::fmt::Write as _;
 use std::path::Path;
 
-use crate::diag::plural;
+use crate::diag::{count, plural};
 use crate::manifest::load::MAX_FILE_BYTES;
 use crate::manifest::write::{Task, Written};
 
@@ -62,11 +62,9 @@ pub fn report(tasks: &[Task], written: &Written, out: Option<&Path>, style: Styl
     }
     let _ = write!(
         text,
-        "Exported {} {} in {} {}",
-        written.declared,
-        plural(written.declared, "task", "tasks"),
-        written.documents,
-        plural(written.documents, "document", "documents"),
+        "Exported {} in {}",
+        count(written.declared, "task"),
+        count(written.documents, "document"),
     );
     if let Some(path) = out {
         let _ = write!(text, " to {}", path.display());

@@ -11,7 +11,7 @@
 //! and drops the rest silently: every line is still printed (the log keeps
 //! them all), and a closing line says how many GitHub will not show.
 
-use crate::diag::{Diagnostic, Severity, Sources, count, plural};
+use crate::diag::{Diagnostic, Severity, Sources, count};
 use crate::plan::build::PlanError;
 use crate::plan::model::{Action, Plan};
 
@@ -123,7 +123,7 @@ fn closing(annotations: &[Annotation]) -> Option<String> {
         .filter(|(n, _)| *n > SHOWN_PER_KIND)
         .map(|(n, word)| {
             let more = n - SHOWN_PER_KIND;
-            format!("{more} {}", plural(more, word, &format!("{word}s")))
+            count(more, word)
         })
         .collect();
     if !hidden.is_empty() {

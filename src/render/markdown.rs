@@ -275,12 +275,7 @@ pub fn problems_table(problems: &[Annotation], frame: Frame<'_>) -> String {
             .as_ref()
             .map(|p| html_code(&format!("{}:{}:{}", p.file, p.start.0, p.start.1)))
             .unwrap_or_default();
-        let message = problem
-            .message
-            .lines()
-            .map(|line| escape_html(line).replace('|', "&#124;"))
-            .collect::<Vec<_>>()
-            .join("<br>");
+        let message = cell(&problem.message);
         let row = format!(
             "| {level} | {place} | {} | {message} |\n",
             html_code(&problem.code)
@@ -341,10 +336,9 @@ fn details(entry: &TaskEntry) -> String {
         Action::Blocked => entry
             .blocked
             .iter()
-            .map(|reason| escape_html(&words::block_reason(*reason).0))
+            .map(|reason| escape_cell(&words::block_reason(*reason).0))
             .collect::<Vec<_>>()
-            .join("; ")
-            .replace('|', "&#124;"),
+            .join("; "),
         Action::Rename => {
             let from = format!(
                 "from {}",
@@ -376,10 +370,22 @@ fn details(entry: &TaskEntry) -> String {
 /// Text inside inline code in a table cell or summary: HTML `<code>` with
 /// everything escaped, so names holding `|`, backticks or `<` stay intact.
 pub fn html_code(text: &str) -> String {
-    format!(
-        "<code>{}</code>",
-        escape_html(&shorten(text)).replace('|', "&#124;")
-    )
+    format!("<code>{}</code>", escape_cell(&shorten(text)))
+}
+
+/// Text of any number of lines for a table cell: escaped, lines joined
+/// with `<br>`, since a line break would end the row.
+pub fn cell(text: &str) -> String {
+    text.lines()
+        .map(escape_cell)
+        .collect::<Vec<_>>()
+        .join("<br>")
+}
+
+/// One line for a table cell: HTML escaped, and `|`, which would end the
+/// cell, as an entity.
+fn escape_cell(text: &str) -> String {
+    escape_html(text).replace('|', "&#124;")
 }
 
 /// Text for a Markdown code span; backticks would end it, so they become

@@ -15,7 +15,7 @@ use crate::plan::model::{Action, Plan, Step};
 
 use super::apply_json::{self, Line, TaskOutcome};
 use super::github::Annotation;
-use super::markdown::{self, Frame, Limit, Unit, escape_html, html_code};
+use super::markdown::{self, Frame, Limit, Unit, html_code};
 use super::outcome;
 use super::style::Style;
 
@@ -125,12 +125,7 @@ pub fn apply(tasks: &[Applied<'_>], report: &Report, blocked: usize, room: usize
             else {
                 continue;
             };
-            let message = line
-                .message
-                .lines()
-                .map(|l| escape_html(l).replace('|', "&#124;"))
-                .collect::<Vec<_>>()
-                .join("<br>");
+            let message = markdown::cell(&line.message);
             let mut facts = Vec::new();
             if let Some(code) = &line.error_code {
                 facts.push(format!("code {}", html_code(code)));
