@@ -26,14 +26,14 @@ use crate::plan::model::{DesiredTask, Plan};
 use crate::plan::saved::SavedPlan;
 use crate::plan::target::Targets;
 use crate::render::apply::{self as words, NoPrompt};
-use crate::render::apply_json::{self, RunResult};
+use crate::render::apply_json;
 use crate::render::{outcome, plan_errors, text};
 use crate::settings::{self, Account, ApplySource, Connection, Manifests, Output};
 
-use super::apply_report::{Applied, Ended, Progress};
+use super::apply_report::{self, Applied, Ended, Progress};
 use super::interrupt::Interrupts;
 use super::plan::{load_desired, make_plan, text_options};
-use super::session::{LOCAL_PREFIX, Session};
+use super::session::{LOCAL_PREFIX, Session, shown_endpoint};
 use super::{eprint, print, step_summary};
 
 /// Runs `aicall apply`.
@@ -52,9 +52,11 @@ pub fn run(settings: &settings::Apply, output: &Output) -> Result<ExitStatus, Er
             // The last line is the summary whatever happened; the error
             // itself goes to stderr, as always.
             if json {
-                let code = err.exit_status().code();
-                let line = apply_json::summary(&Report::default(), 0, RunResult::NotApplied, code);
-                let _ = print(&apply_json::render(&line));
+                let ended = Ended {
+                    status: err.exit_status(),
+                    applied: None,
+                };
+                let _ = print(&apply_json::render(&ended.summary_line()));
             }
             return Err(err);
         }
@@ -180,10 +182,7 @@ fn connection_for(
 ) -> Result<Result<Connection, Mismatch>, Error> {
     let planned = &saved.plan.target.endpoint;
     if given.account_given {
-        let current = match &given.account {
-            Account::Local { state_file } => format!("{LOCAL_PREFIX}{}", state_file.display()),
-            Account::Remote { endpoint, .. } => endpoint.to_string(),
-        };
+        let current = shown_endpoint(&given.account);
         if &current != planned {
             return Ok(Err(Mismatch::Endpoint {
                 planned: planned.clone(),
@@ -265,16 +264,8 @@ async fn execute(
     ))?;
     let jobs = account::jobs(plan);
     let blocked = plan.summary.blocked;
-    let entries = plan
-        .actions()
-        .map(|entry| {
-            (
-                entry.name.clone(),
-                (entry.action, entry.steps.clone(), entry.task_id.clone()),
-            )
-        })
-        .collect();
-    let ended = |status, report| Ended {
+    let entries = apply_report::entries(plan);
+    let ended = |status, report, entries| Ended {
         status,
         applied: Some(Applied {
             report,
@@ -285,10 +276,10 @@ async fn execute(
     if jobs.is_empty() {
         if blocked > 0 {
             say(&outcome::summary(&Report::default(), blocked, style))?;
-            return Ok(ended(ExitStatus::Failure, Report::default()));
+            return Ok(ended(ExitStatus::Failure, Report::default(), entries));
         }
         say(outcome::nothing_to_do())?;
-        return Ok(ended(ExitStatus::Success, Report::default()));
+        return Ok(ended(ExitStatus::Success, Report::default(), entries));
     }
     if !settings.auto_approve {
         if !confirm(plan, output, reads_stdin)? {
@@ -328,12 +319,12 @@ async fn execute(
     if !json {
         print("\n")?;
     }
-    let progress = Progress::new(plan, jobs.len(), output, json);
+    let progress = Progress::new(entries, jobs.len(), output, json);
     let report = apply::execute(&writer, jobs, settings.parallelism, &cancel, &|event| {
         progress.on(event)
     })
     .await;
-    progress.finish();
+    let entries = progress.finish();
     watcher.abort();
 
     say(&outcome::summary(&report, blocked, style))?;
@@ -344,7 +335,7 @@ async fn execute(
     } else {
         ExitStatus::Failure
     };
-    Ok(ended(status, report))
+    Ok(ended(status, report, entries))
 }
 
 /// Asks on the terminal; refuses without one.

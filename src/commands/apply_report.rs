@@ -7,7 +7,7 @@
 use std::collections::HashMap;
 use std::sync::Mutex;
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::apply::{Event, Report};
 use crate::exit::ExitStatus;
@@ -29,8 +29,32 @@ pub(super) struct Ended {
 pub(super) struct Applied {
     pub report: Report,
     pub blocked: usize,
-    /// Each acted-on entry by name: its kind, steps and task ID.
-    pub entries: HashMap<String, (Action, Vec<Step>, Option<String>)>,
+    pub entries: Entries,
+}
+
+/// Each acted-on entry by name: its kind, steps and task ID, for the
+/// lines and summaries that name a finished task.
+pub(super) type Entries = HashMap<String, (Action, Vec<Step>, Option<String>)>;
+
+/// The acted-on entries of `plan`.
+pub(super) fn entries(plan: &Plan) -> Entries {
+    plan.actions()
+        .map(|entry| {
+            (
+                entry.name.clone(),
+                (entry.action, entry.steps.clone(), entry.task_id.clone()),
+            )
+        })
+        .collect()
+}
+
+/// The entry of task `name`: its kind, steps and ID.
+fn entry<'a>(entries: &'a Entries, name: &str) -> (Action, &'a [Step], Option<&'a str>) {
+    entries
+        .get(name)
+        .map_or((Action::Create, &[][..], None), |(a, s, id)| {
+            (*a, s.as_slice(), id.as_deref())
+        })
 }
 
 impl Ended {
@@ -67,12 +91,7 @@ impl Ended {
             .outcomes
             .iter()
             .map(|(name, outcome)| {
-                let (action, steps, task_id) = applied
-                    .entries
-                    .get(name)
-                    .map_or((Action::Create, &[][..], None), |(a, s, id)| {
-                        (*a, s.as_slice(), id.as_deref())
-                    });
+                let (action, steps, task_id) = entry(&applied.entries, name);
                 job_summary::Applied {
                     name,
                     entry: (action, steps),
@@ -95,44 +114,21 @@ pub(super) struct Progress {
     done: Mutex<usize>,
     total: usize,
     /// Each task's kind, steps and ID, for its closing line.
-    actions: HashMap<String, (Action, Vec<Step>, Option<String>)>,
+    entries: Entries,
 }
 
 impl Progress {
-    pub fn new(plan: &Plan, total: usize, output: &Output, json: bool) -> Progress {
-        let bar = (output.stderr_is_terminal && !json).then(|| {
-            let bar =
-                ProgressBar::with_draw_target(Some(total as u64), ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(outcome::PROGRESS_TEMPLATE) {
-                bar.set_style(style);
-            }
-            bar
-        });
+    pub fn new(entries: Entries, total: usize, output: &Output, json: bool) -> Progress {
+        let bar = (output.stderr_is_terminal && !json)
+            .then(|| super::stderr_bar(Some(total as u64), outcome::PROGRESS_TEMPLATE));
         Progress {
             bar,
             style: output.stdout,
             json,
             done: Mutex::new(0),
             total,
-            actions: plan
-                .actions()
-                .map(|entry| {
-                    (
-                        entry.name.clone(),
-                        (entry.action, entry.steps.clone(), entry.task_id.clone()),
-                    )
-                })
-                .collect(),
+            entries,
         }
-    }
-
-    /// The entry of task `name`: its kind, steps and ID.
-    fn entry(&self, name: &str) -> (Action, &[Step], Option<&str>) {
-        self.actions
-            .get(name)
-            .map_or((Action::Create, &[][..], None), |(a, s, id)| {
-                (*a, s.as_slice(), id.as_deref())
-            })
     }
 
     /// The JSON line of `event`, if it makes one.
@@ -146,7 +142,7 @@ impl Progress {
                 task_id,
             } => apply_json::step_done(name, *step, task_id),
             Event::Finished { name, outcome } => {
-                let (action, steps, task_id) = self.entry(name);
+                let (action, steps, task_id) = entry(&self.entries, name);
                 apply_json::task(name, (action, steps), task_id, outcome)
             }
         };
@@ -180,7 +176,7 @@ impl Progress {
             } => {
                 let mut done = self.done.lock().unwrap_or_else(|e| e.into_inner());
                 *done += 1;
-                let (action, steps, _) = self.entry(&name);
+                let (action, steps, _) = entry(&self.entries, &name);
                 (
                     outcome::finished(
                         &name,
@@ -195,24 +191,19 @@ impl Progress {
             }
         };
         let line = format!("{line}\n");
-        match &self.bar {
-            Some(bar) => {
-                bar.suspend(|| {
-                    let _ = print(&line);
-                });
-                if finished {
-                    bar.inc(1);
-                }
-            }
-            None => {
-                let _ = print(&line);
-            }
+        super::beside_bar(self.bar.as_ref(), || {
+            let _ = print(&line);
+        });
+        if let Some(bar) = self.bar.as_ref().filter(|_| finished) {
+            bar.inc(1);
         }
     }
 
-    pub fn finish(&self) {
+    /// Clears the bar and hands back the entries, for the summaries.
+    pub fn finish(self) -> Entries {
         if let Some(bar) = &self.bar {
             bar.finish_and_clear();
         }
+        self.entries
     }
 }

@@ -8,8 +8,7 @@
 //! written whole or not at all and never replaces a manifest.
 
 use std::collections::HashSet;
-use std::io::Write as _;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 
 use crate::account::{self, ReadOptions};
 use crate::error::Error;
@@ -22,6 +21,7 @@ use crate::settings::{self, Output};
 
 use super::plan::load_desired;
 use super::session::Session;
+use super::whole_file::{self, Existing};
 use super::{eprint, print};
 
 /// Runs `aicall export`.
@@ -126,37 +126,24 @@ fn refuse_manifest<'a>(out: &Path, manifests: impl Iterator<Item = &'a Path>) ->
     Ok(())
 }
 
-/// Writes `text` to `path` whole or not at all: a temporary file beside it,
-/// then moved into place. Without `force` the move is a hard link, which
-/// fails if `path` appeared meanwhile, so nothing is ever overwritten.
+/// Writes `text` to `path` whole or not at all; without `force` nothing
+/// is ever overwritten, not even a file that appeared meanwhile.
 fn write_file(path: &Path, text: &str, force: bool) -> Result<(), Error> {
-    let failed = |source| Error::ExportFile {
-        path: path.to_path_buf(),
-        source,
+    let existing = if force {
+        Existing::Replace
+    } else {
+        Existing::Keep
     };
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "export".to_owned());
-    let temporary: PathBuf = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let result = std::fs::File::create(&temporary)
-        .and_then(|mut file| {
-            file.write_all(text.as_bytes())?;
-            file.sync_all()
-        })
-        .and_then(|()| {
-            if force {
-                std::fs::rename(&temporary, path)
-            } else {
-                std::fs::hard_link(&temporary, path)
+    whole_file::write(path, text.as_bytes(), existing).map_err(|err| {
+        if err.kind() == std::io::ErrorKind::AlreadyExists {
+            Error::OutExists {
+                path: path.to_path_buf(),
             }
-        });
-    let _ = std::fs::remove_file(&temporary);
-    match result {
-        Ok(()) => Ok(()),
-        Err(err) if err.kind() == std::io::ErrorKind::AlreadyExists => Err(Error::OutExists {
-            path: path.to_path_buf(),
-        }),
-        Err(err) => Err(failed(err)),
-    }
+        } else {
+            Error::ExportFile {
+                path: path.to_path_buf(),
+                source: err,
+            }
+        }
+    })
 }

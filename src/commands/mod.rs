@@ -24,6 +24,7 @@ mod scrub;
 mod session;
 mod step_summary;
 pub mod validate;
+mod whole_file;
 
 /// Runs the parsed command line and says how it ended. A failure is
 /// printed here, with its causes and hint, and mapped to its exit status
@@ -79,4 +80,23 @@ pub(crate) fn eprint(text: &str) -> Result<(), Error> {
     let mut stderr = std::io::stderr().lock();
     stderr.write_all(text.as_bytes()).map_err(Error::Output)?;
     stderr.flush().map_err(Error::Output)
+}
+
+/// A progress bar (or spinner, without `length`) drawn on stderr with
+/// `template`; shown only when the caller decided stderr is a terminal.
+pub(crate) fn stderr_bar(length: Option<u64>, template: &str) -> indicatif::ProgressBar {
+    let bar =
+        indicatif::ProgressBar::with_draw_target(length, indicatif::ProgressDrawTarget::stderr());
+    if let Ok(style) = indicatif::ProgressStyle::with_template(template) {
+        bar.set_style(style);
+    }
+    bar
+}
+
+/// Runs `write`, with the bar, if any, out of the way while it prints.
+pub(crate) fn beside_bar(bar: Option<&indicatif::ProgressBar>, write: impl FnOnce()) {
+    match bar {
+        Some(bar) => bar.suspend(write),
+        None => write(),
+    }
 }

@@ -11,7 +11,7 @@
 use std::path::Path;
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use indicatif::{ProgressBar, ProgressDrawTarget, ProgressStyle};
+use indicatif::ProgressBar;
 
 use crate::account::{self, ReadEvent, ReadOptions};
 use crate::cli::PlanFormat;
@@ -34,6 +34,7 @@ use crate::render::{json, markdown, plan_errors, summary as job_summary, text};
 use crate::settings::{self, Connection, Listing, Manifests, Output};
 
 use super::session::Session;
+use super::whole_file::{self, Existing};
 use super::{eprint, print, step_summary};
 
 /// Runs `aicall plan`.
@@ -211,7 +212,7 @@ pub(crate) fn load_desired(
 }
 
 /// Loads and validates `manifests`, `${VAR}` from the environment.
-fn load_manifests(manifests: &Manifests) -> Result<Loaded, Error> {
+pub(super) fn load_manifests(manifests: &Manifests) -> Result<Loaded, Error> {
     Ok(manifest::load(&manifests.paths, &|name| {
         std::env::var(name).ok()
     })?)
@@ -292,13 +293,9 @@ struct ReadingDisplay {
 
 impl ReadingDisplay {
     fn new(output: &Output) -> ReadingDisplay {
-        let bar = output.stderr_is_terminal.then(|| {
-            let bar = ProgressBar::with_draw_target(None, ProgressDrawTarget::stderr());
-            if let Ok(style) = ProgressStyle::with_template(progress::READING_TEMPLATE) {
-                bar.set_style(style);
-            }
-            bar
-        });
+        let bar = output
+            .stderr_is_terminal
+            .then(|| super::stderr_bar(None, progress::READING_TEMPLATE));
         ReadingDisplay {
             bar,
             style: output.stderr,
@@ -322,14 +319,9 @@ impl ReadingDisplay {
                     return;
                 }
                 let note = progress::page_size_reduced(asked, used, self.style);
-                match &self.bar {
-                    Some(bar) => bar.suspend(|| {
-                        let _ = eprint(&note);
-                    }),
-                    None => {
-                        let _ = eprint(&note);
-                    }
-                }
+                super::beside_bar(self.bar.as_ref(), || {
+                    let _ = eprint(&note);
+                });
             }
         }
     }
@@ -341,24 +333,13 @@ impl ReadingDisplay {
     }
 }
 
-/// Writes a saved plan atomically: a reader never sees half a plan. The
-/// temporary file sits beside the target (same file system, so the rename
-/// is atomic) and is removed if anything fails.
+/// Writes a saved plan whole or not at all.
 fn write_plan_file(path: &Path, saved: &SavedPlan) -> Result<(), Error> {
-    let name = path
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .unwrap_or_else(|| "plan".to_owned());
-    let temporary = path.with_file_name(format!(".{name}.{}.tmp", std::process::id()));
-    let written = std::fs::write(&temporary, saved.to_json())
-        .and_then(|()| std::fs::rename(&temporary, path));
-    if let Err(source) = written {
-        let _ = std::fs::remove_file(&temporary);
-        return Err(Error::PlanFile {
+    whole_file::write(path, saved.to_json().as_bytes(), Existing::Replace).map_err(|source| {
+        Error::PlanFile {
             action: "write",
             path: path.to_path_buf(),
             source,
-        });
-    }
-    Ok(())
+        }
+    })
 }

@@ -54,10 +54,7 @@ pub(crate) fn register_environment(env: &dyn Fn(&str) -> Option<String>) {
             scrubber.add(&value, &mask);
         }
     }
-    LOADED
-        .write()
-        .unwrap_or_else(PoisonError::into_inner)
-        .extend(&scrubber);
+    register_scrubber(&scrubber);
 }
 
 /// `text` with every registered credential masked; borrowed when there

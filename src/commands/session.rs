@@ -19,6 +19,16 @@ use crate::settings::{Account, Connection};
 /// file, since its port changes on every run.
 pub(crate) const LOCAL_PREFIX: &str = "local:";
 
+/// The endpoint a plan made against `account` records: the embedded
+/// emulator by its state file (its port changes on every run, so a saved
+/// `--local` plan stays valid across runs), the cloud by its address.
+pub(crate) fn shown_endpoint(account: &Account) -> String {
+    match account {
+        Account::Local { state_file } => format!("{LOCAL_PREFIX}{}", state_file.display()),
+        Account::Remote { endpoint, .. } => endpoint.to_string(),
+    }
+}
+
 /// An open connection to the API.
 pub(crate) struct Session {
     /// The client every request goes through.
@@ -38,7 +48,7 @@ impl Session {
     /// ones: a role that cannot be assumed fails here, before anything is
     /// read.
     pub async fn open(connection: &Connection) -> Result<Session, Error> {
-        let (endpoint, provider, local, shown_endpoint) = match &connection.account {
+        let (endpoint, provider, local) = match &connection.account {
             Account::Local { state_file } => {
                 if let Some(dir) = state_file.parent().filter(|d| !d.as_os_str().is_empty()) {
                     std::fs::create_dir_all(dir).map_err(|source| Error::LocalState {
@@ -60,13 +70,9 @@ impl Session {
                         state_file.display()
                     ),
                 );
-                // The embedded emulator's port changes on every run; its
-                // identity is the state file, so a saved `--local` plan
-                // stays valid across runs.
-                let shown = format!("{LOCAL_PREFIX}{}", state_file.display());
                 super::scrub::register(&credentials);
                 let provider = CredentialProvider::fixed(credentials);
-                (endpoint, provider, Some(emulator), shown)
+                (endpoint, provider, Some(emulator))
             }
             Account::Remote { endpoint, profile } => {
                 // Every credential, refreshed ones included, is masked in
@@ -75,13 +81,13 @@ impl Session {
                     profile.as_deref(),
                     Arc::new(super::scrub::register_scrubber),
                 )?;
-                (endpoint.clone(), provider, None, endpoint.to_string())
+                (endpoint.clone(), provider, None)
             }
         };
         let credentials = provider.current().await?;
         let identity = provider.identity().await?;
         let target = Target {
-            endpoint: shown_endpoint,
+            endpoint: shown_endpoint(&connection.account),
             access_key: mask_access_key_id(&credentials.access_key_id),
             account_fingerprint: account_fingerprint(&identity.principal),
         };

@@ -8,19 +8,23 @@
 //! as a table. Exit 0 valid (warnings allowed), 1 invalid, 2 when the
 //! command line names nothing to check.
 
+use std::cell::LazyCell;
+
 use crate::cli::DiagnosticFormat;
 use crate::error::Error;
 use crate::exit::ExitStatus;
-use crate::manifest;
 use crate::render::diagnostics::{count, render_json, render_text, summary};
 use crate::render::{github, summary as job_summary};
 use crate::settings::{self, Output};
 
+use super::plan::load_manifests;
 use super::{eprint, print, step_summary};
 
 /// Runs `aicall validate`.
 pub fn run(settings: &settings::Validate, output: &Output) -> Result<ExitStatus, Error> {
-    let loaded = manifest::load(&settings.manifests.paths, &|name| std::env::var(name).ok())?;
+    let loaded = load_manifests(&settings.manifests)?;
+    // Annotations and the job summary list the same problems.
+    let problems = LazyCell::new(|| github::diagnostics(&loaded.diagnostics, &loaded.sources));
     let valid = format!(
         "{} in {} valid\n",
         count(loaded.tasks.len(), "task"),
@@ -29,8 +33,7 @@ pub fn run(settings: &settings::Validate, output: &Output) -> Result<ExitStatus,
     match settings.format {
         DiagnosticFormat::Json => print(&render_json(&loaded.diagnostics, &loaded.sources))?,
         DiagnosticFormat::Github => {
-            let mut text =
-                github::render(&github::diagnostics(&loaded.diagnostics, &loaded.sources));
+            let mut text = github::render(&problems);
             if !loaded.has_errors() {
                 text.push_str(&valid);
             }
@@ -49,7 +52,6 @@ pub fn run(settings: &settings::Validate, output: &Output) -> Result<ExitStatus,
         }
     }
     step_summary::append(settings.step_summary.as_deref(), output, |room| {
-        let problems = github::diagnostics(&loaded.diagnostics, &loaded.sources);
         job_summary::validate(&problems, loaded.tasks.len(), loaded.files, room)
     });
     Ok(if loaded.has_errors() {
