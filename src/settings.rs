@@ -14,8 +14,8 @@ use std::time::Duration;
 
 use crate::api::Endpoint;
 use crate::cli::{
-    ApplyArgs, ApplyFormat, ColorChoice, ConnectionArgs, DiagnosticFormat, ExportArgs, PlanArgs,
-    PlanFormat, StatusChoice, StepSummaryArgs, ValidateArgs,
+    ApplyArgs, ApplyFormat, ColorChoice, ConnectionArgs, DiagnosticFormat, ExportArgs, ListingArgs,
+    PlanArgs, PlanFormat, StatusChoice, StepSummaryArgs, ValidateArgs,
 };
 use crate::env;
 use crate::error::Error;
@@ -158,6 +158,15 @@ pub struct Listing {
     pub show_unmanaged: bool,
 }
 
+impl Listing {
+    fn new(args: &ListingArgs) -> Listing {
+        Listing {
+            verbose: args.verbose,
+            show_unmanaged: args.show_unmanaged,
+        }
+    }
+}
+
 /// `aicall validate`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Validate {
@@ -219,10 +228,7 @@ impl Plan {
             out: args.out.clone(),
             format: args.format,
             detailed_exitcode: args.detailed_exitcode,
-            listing: Listing {
-                verbose: args.verbose,
-                show_unmanaged: args.show_unmanaged,
-            },
+            listing: Listing::new(&args.listing),
             allow_restart: args.allow_restart,
             targets: Targets::new(&args.target.targets)?,
             step_summary: step_summary(&args.step_summary),
@@ -282,10 +288,7 @@ impl Apply {
             auto_approve: args.auto_approve,
             parallelism: args.parallelism as usize,
             allow_restart: args.allow_restart,
-            listing: Listing {
-                verbose: args.verbose,
-                show_unmanaged: args.show_unmanaged,
-            },
+            listing: Listing::new(&args.listing),
             targets: match args.target.targets.as_slice() {
                 [] => None,
                 given => Some(Targets::new(given)?),

@@ -145,6 +145,19 @@ pub struct TargetArgs {
     pub targets: Vec<String>,
 }
 
+/// How much of a plan `plan` and `apply` list.
+#[derive(Debug, Clone, Args)]
+pub struct ListingArgs {
+    /// List unchanged tasks one by one instead of counting them, and show
+    /// the service's string-to-sign when it refuses a signature.
+    #[arg(short, long, help_heading = "Output")]
+    pub verbose: bool,
+
+    /// List the account's tasks that no manifest names.
+    #[arg(long, help_heading = "Output", conflicts_with = "targets")]
+    pub show_unmanaged: bool,
+}
+
 /// How diagnostics are printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum DiagnosticFormat {
@@ -289,14 +302,9 @@ pub struct PlanArgs {
     #[arg(long, help_heading = "Output")]
     pub detailed_exitcode: bool,
 
-    /// List unchanged tasks one by one instead of counting them, and show
-    /// the service's string-to-sign when it refuses a signature.
-    #[arg(short, long, help_heading = "Output")]
-    pub verbose: bool,
-
-    /// List the account's tasks that no manifest names.
-    #[arg(long, help_heading = "Output", conflicts_with = "targets")]
-    pub show_unmanaged: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub listing: ListingArgs,
 
     /// Plan as `apply --allow-restart` would: a running task whose
     /// configuration differs is stopped, updated and started again.
@@ -357,14 +365,9 @@ pub struct ApplyArgs {
     #[allow(missing_docs)]
     pub step_summary: StepSummaryArgs,
 
-    /// List unchanged tasks one by one instead of counting them, and show
-    /// the service's string-to-sign when it refuses a signature.
-    #[arg(short, long, help_heading = "Output")]
-    pub verbose: bool,
-
-    /// List the account's tasks that no manifest names.
-    #[arg(long, help_heading = "Output", conflicts_with = "targets")]
-    pub show_unmanaged: bool,
+    #[command(flatten)]
+    #[allow(missing_docs)]
+    pub listing: ListingArgs,
 
     #[command(flatten, next_help_heading = "Connection")]
     #[allow(missing_docs)]

@@ -33,8 +33,8 @@ pub fn run(cli: Cli) -> ExitStatus {
     scrub::register_environment(&|name| std::env::var(name).ok());
     let output = Output::detect(cli.color);
     let verbose = match &cli.command {
-        Command::Plan(args) => args.verbose,
-        Command::Apply(args) => args.verbose,
+        Command::Plan(args) => args.listing.verbose,
+        Command::Apply(args) => args.listing.verbose,
         _ => false,
     };
     let result = match cli.command {
