@@ -19,11 +19,9 @@ use crate::secret::{Scrubber, Secret};
 
 use super::super::client::tls_config;
 use super::super::endpoint::is_loopback_host;
+use super::super::reply::{body_excerpt, field};
 use super::error::CredentialsError;
 use super::{CredentialSource, Credentials};
-
-/// The most of a body kept in an error.
-const BODY_EXCERPT: usize = 200;
 
 /// Connect and reply limits.
 #[derive(Debug, Clone, Copy)]
@@ -136,18 +134,14 @@ impl Http {
     ) -> Result<Map<String, Value>, CredentialsError> {
         match serde_json::from_slice::<Value>(&received.body) {
             Ok(Value::Object(object)) => Ok(object),
-            _ => {
-                let text = String::from_utf8_lossy(&received.body);
-                let excerpt: String = text.chars().take(BODY_EXCERPT).collect();
-                Err(self.bad_reply(
-                    what,
-                    format!(
-                        "HTTP {}, a body that is not a JSON object: {:?}",
-                        received.status,
-                        scrubber.scrub(excerpt.trim())
-                    ),
-                ))
-            }
+            _ => Err(self.bad_reply(
+                what,
+                format!(
+                    "HTTP {}, a body that is not a JSON object: {:?}",
+                    received.status,
+                    scrubber.scrub(body_excerpt(&received.body).trim())
+                ),
+            )),
         }
     }
 
@@ -182,16 +176,6 @@ impl Http {
             request_id: text("RequestId").map(String::into_boxed_str),
         }
     }
-}
-
-/// A key, exactly or else in any case (§4.3).
-pub(crate) fn field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
 }
 
 /// Temporary credentials and when they expire.

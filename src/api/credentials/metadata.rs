@@ -8,6 +8,7 @@ use serde_json::Value;
 
 use crate::secret::{Scrubber, Secret};
 
+use super::super::reply::field;
 use super::CredentialSource;
 use super::add_secret;
 use super::error::CredentialsError;
@@ -87,7 +88,7 @@ impl Metadata {
         let received = self.get(&path, token.as_ref(), &what, &scrubber).await?;
         let object = self.http.json(&received, &what, &scrubber)?;
         // The service says `"Code": "Success"` when it has credentials (§9).
-        let code = fetch::field(&object, "Code").and_then(Value::as_str);
+        let code = field(&object, "Code").and_then(Value::as_str);
         if code.is_some_and(|code| code != "Success") {
             return Err(self
                 .http

@@ -15,6 +15,7 @@ use serde_json::{Map, Value};
 use crate::secret::{Scrubber, Secret};
 
 use super::super::endpoint::Endpoint;
+use super::super::reply::field;
 use super::super::request::{form_encode, format_timestamp};
 use super::super::sign;
 use super::add_secret;
@@ -131,7 +132,7 @@ impl Sts {
             )
             .await?;
         let text = |key: &str| {
-            fetch::field(&reply, key)
+            field(&reply, key)
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned()
@@ -155,7 +156,7 @@ impl Sts {
         what: &str,
         source: CredentialSource,
     ) -> Result<Fetched, CredentialsError> {
-        let credentials = fetch::field(reply, "Credentials")
+        let credentials = field(reply, "Credentials")
             .and_then(Value::as_object)
             .ok_or_else(|| self.http.bad_reply(what, "no `Credentials`".to_owned()))?;
         fetch::credentials_in(credentials, source)

@@ -7,6 +7,7 @@ use serde_json::Value;
 
 use crate::secret::Scrubber;
 
+use super::super::reply::field;
 use super::CredentialSource;
 use super::error::CredentialsError;
 use super::fetch::{self, Fetched, Http, Timeouts};
@@ -49,7 +50,7 @@ impl Uri {
             )
             .await?;
         let object = self.http.json(&received, what, &scrubber)?;
-        let code = fetch::field(&object, "Code").and_then(Value::as_str);
+        let code = field(&object, "Code").and_then(Value::as_str);
         if received.status != 200 || code.is_some_and(|code| code != "Success") {
             return Err(self.http.refused(what, received.status, &object, &scrubber));
         }
