@@ -6,7 +6,7 @@
 
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::api::error::EndpointError;
 use crate::api::file_value::FileValue;
@@ -27,6 +27,11 @@ impl Lookup {
             place: place.into(),
             outcome: outcome.into(),
         }
+    }
+
+    /// What was found in the file at `path`, named in backticks.
+    pub(crate) fn file(path: &Path, outcome: impl Into<String>) -> Lookup {
+        Lookup::new(format!("`{}`", path.display()), outcome)
     }
 }
 
