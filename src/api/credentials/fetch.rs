@@ -86,11 +86,6 @@ impl Http {
         Ok(Http { client, service })
     }
 
-    /// The service, for messages.
-    pub(crate) fn service(&self) -> &str {
-        &self.service
-    }
-
     /// The underlying client, to build a request with.
     pub(crate) fn client(&self) -> &reqwest::Client {
         &self.client
@@ -175,6 +170,42 @@ impl Http {
             http_status: Some(status),
             request_id: text("RequestId").map(String::into_boxed_str),
         }
+    }
+
+    /// A refusal told by the HTTP status alone (`HTTP 404`), with
+    /// `message` (empty when there is nothing to add).
+    pub(crate) fn status_refused(
+        &self,
+        what: &str,
+        status: u16,
+        message: impl Into<Box<str>>,
+    ) -> CredentialsError {
+        CredentialsError::Refused {
+            service: self.service.as_str().into(),
+            request: what.into(),
+            code: format!("HTTP {status}"),
+            message: message.into(),
+            http_status: Some(status),
+            request_id: None,
+        }
+    }
+
+    /// The credentials of `received`, the metadata service's JSON (a
+    /// credentials URI answers the same): a 200 reply whose `Code`, when
+    /// there is one, is `Success` (§9); described as `source`.
+    pub(crate) fn credentials_reply(
+        &self,
+        received: &Received,
+        what: &str,
+        scrubber: &Scrubber,
+        source: CredentialSource,
+    ) -> Result<Fetched, CredentialsError> {
+        let object = self.json(received, what, scrubber)?;
+        let code = field(&object, "Code").and_then(Value::as_str);
+        if received.status != 200 || code.is_some_and(|code| code != "Success") {
+            return Err(self.refused(what, received.status, &object, scrubber));
+        }
+        credentials_in(&object, source).map_err(|detail| self.bad_reply(what, detail))
     }
 }
 
