@@ -12,6 +12,9 @@ use crate::api::error::EndpointError;
 use crate::api::file_value::FileValue;
 use crate::env;
 
+/// The code of a request refused because its STS token expired.
+pub const EXPIRED_TOKEN: &str = "InvalidSecurityToken.Expired";
+
 /// One place the credential chain looked at, and why it found nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lookup {
@@ -380,7 +383,7 @@ impl CredentialsError {
     /// Whether a service refused the credentials that signed the request
     /// because their STS token expired (role chaining).
     pub(crate) fn is_expired_token(&self) -> bool {
-        matches!(self, CredentialsError::Refused { code, .. } if code == "InvalidSecurityToken.Expired")
+        matches!(self, CredentialsError::Refused { code, .. } if code == EXPIRED_TOKEN)
     }
 }
 

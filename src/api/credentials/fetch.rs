@@ -216,6 +216,14 @@ pub(crate) struct Fetched {
     pub expiration: jiff::Timestamp,
 }
 
+/// The keys of temporary credentials, in the order a message names them.
+const CREDENTIAL_KEYS: [&str; 4] = [
+    "AccessKeyId",
+    "AccessKeySecret",
+    "SecurityToken",
+    "Expiration",
+];
+
 /// The credentials in `object`: `AccessKeyId`, `AccessKeySecret`,
 /// `SecurityToken` and `Expiration` (`YYYY-MM-DDThh:mm:ssZ`, §9), the
 /// shape STS nests under `Credentials` and the metadata service and
@@ -231,25 +239,15 @@ pub(crate) fn credentials_in(
             .map(str::trim)
             .filter(|s| !s.is_empty())
     };
-    let missing: Vec<&str> = [
-        "AccessKeyId",
-        "AccessKeySecret",
-        "SecurityToken",
-        "Expiration",
-    ]
-    .into_iter()
-    .filter(|key| text(key).is_none())
-    .collect();
-    if !missing.is_empty() {
+    let values = CREDENTIAL_KEYS.map(text);
+    let [Some(id), Some(secret), Some(token), Some(expiration)] = values else {
+        let missing: Vec<&str> = CREDENTIAL_KEYS
+            .into_iter()
+            .zip(values)
+            .filter(|(_, value)| value.is_none())
+            .map(|(key, _)| key)
+            .collect();
         return Err(format!("no `{}`", missing.join("`, `")));
-    }
-    let (Some(id), Some(secret), Some(token), Some(expiration)) = (
-        text("AccessKeyId"),
-        text("AccessKeySecret"),
-        text("SecurityToken"),
-        text("Expiration"),
-    ) else {
-        return Err("incomplete credentials".to_owned());
     };
     let expiration: jiff::Timestamp = expiration
         .parse()
