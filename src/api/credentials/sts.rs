@@ -16,7 +16,7 @@ use crate::secret::{Scrubber, Secret};
 
 use super::super::endpoint::Endpoint;
 use super::super::reply::field;
-use super::super::request::{form_encode, format_timestamp};
+use super::super::request::{form_query, format_timestamp};
 use super::super::sign;
 use super::add_secret;
 use super::error::CredentialsError;
@@ -203,8 +203,8 @@ impl Sts {
         if let Some(signature) = &signature {
             query.push(("Signature", signature));
         }
-        let url = format!("{}?{}", self.endpoint.url(), encode(query.into_iter()));
-        let form = encode(body.iter().map(|(n, v)| (*n, v.as_str())));
+        let url = format!("{}?{}", self.endpoint.url(), form_query(query));
+        let form = form_query(body.iter().map(|(n, v)| (*n, v.as_str())));
         let request = self
             .http
             .client()
@@ -240,14 +240,6 @@ fn role_params(role: &RoleRequest) -> Vec<(&'static str, String)> {
 /// The role as a message may show it (only if it looks like an ARN).
 fn shown_role(role: &RoleRequest) -> String {
     super::super::file_value::FileValue::arn(&role.role_arn).to_string()
-}
-
-/// `name=value&…`, form-encoded as the SDK does (§1.2).
-fn encode<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    pairs
-        .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 #[cfg(test)]
