@@ -70,10 +70,10 @@ pub(crate) fn serve(
 /// Verifies the signature; the AccessKey ID that signed.
 fn signed(received: &Received, auth: &Auth, now: jiff::Timestamp) -> Result<String, ServiceError> {
     let incoming = received.incoming();
-    let (scheme, signer) = Auth::signer(&incoming)?;
-    auth.verify(scheme, &incoming, now)?;
+    let scheme = Auth::scheme(&incoming)?;
+    let signer = auth.verify(scheme, &incoming, now)?;
     received.params.reject_repeats()?;
-    Ok(signer.unwrap_or_default().to_owned())
+    Ok(signer.to_owned())
 }
 
 fn assume_role(
