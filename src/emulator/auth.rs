@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use hyper::HeaderMap;
 
+use crate::api::request::format_timestamp;
 use crate::api::sign::{self, V3Request};
 use crate::secret::Secret;
 
@@ -458,7 +459,7 @@ fn check_timestamp(value: &str, now: jiff::Timestamp) -> Result<(), ServiceError
     if skew > MAX_SKEW_SECONDS {
         return Err(ServiceError::TimestampExpired {
             value: value.to_owned(),
-            server_time: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            server_time: format_timestamp(now),
         });
     }
     Ok(())

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use sha2::{Digest as _, Sha256};
-
+use crate::api::request::format_timestamp;
+use crate::api::sign::sha256_hex;
 use crate::secret::Secret;
 
 use super::service_error::ServiceError;
@@ -39,7 +39,7 @@ pub struct Issuance {
 impl Issuance {
     /// Whether `token` is the OIDC token this key was issued for.
     pub fn used_oidc_token(&self, token: &str) -> bool {
-        self.oidc_token_sha256.as_deref() == Some(sha256(token).as_str())
+        self.oidc_token_sha256.as_deref() == Some(sha256_hex(token.as_bytes()).as_str())
     }
 }
 
@@ -90,7 +90,7 @@ impl IssuedKeys {
         let lifetime_ms = i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX / 2);
         let expires_ms = (now_ms.saturating_add(lifetime_ms) + 999).div_euclid(1000) * 1000;
         let expiration = jiff::Timestamp::from_millisecond(expires_ms)
-            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .map(format_timestamp)
             .unwrap_or_default();
         let issued = IssuedCredentials {
             access_key_id: format!("STS.{}", random_text(20)),
@@ -185,14 +185,6 @@ impl IssuedKeys {
     }
 }
 
-/// Hex SHA-256 of `text`.
-pub(crate) fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// `n` random letters and digits.
 pub(crate) fn random_text(n: usize) -> String {
     std::iter::repeat_with(fastrand::alphanumeric)
@@ -215,7 +207,7 @@ mod tests {
             session_name: "s".to_owned(),
             access_key_id: String::new(),
             expiration: String::new(),
-            oidc_token_sha256: Some(sha256("tok")),
+            oidc_token_sha256: Some(sha256_hex(b"tok")),
             signed_by: None,
         }
     }

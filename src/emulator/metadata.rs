@@ -17,6 +17,8 @@ use std::time::Duration;
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::api::request::format_timestamp;
+
 use super::auth::Auth;
 use super::config::Imds;
 use super::identity::Identity;
@@ -156,7 +158,7 @@ fn credentials(
     body["Code"] = json!("Success");
     body["LastUpdated"] = json!(
         jiff::Timestamp::from_millisecond(now_ms)
-            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .map(format_timestamp)
             .unwrap_or_default()
     );
     Reply::json(StatusCode::OK, Cow::Borrowed("Success"), &body)

@@ -13,9 +13,11 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::api::sign::sha256_hex;
+
 use super::auth::Auth;
 use super::identity::Identity;
-use super::issued::{Issuance, IssuedCredentials, sha256};
+use super::issued::{Issuance, IssuedCredentials};
 use super::received::Received;
 use super::reply::Reply;
 use super::service_error::ServiceError;
@@ -147,7 +149,7 @@ fn assume_role_with_oidc(
             session_name: request.session.clone(),
             access_key_id: String::new(),
             expiration: String::new(),
-            oidc_token_sha256: Some(sha256(token)),
+            oidc_token_sha256: Some(sha256_hex(token.as_bytes())),
             signed_by: None,
         },
     );
