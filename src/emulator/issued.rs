@@ -37,6 +37,20 @@ pub struct Issuance {
 }
 
 impl Issuance {
+    /// A key to issue `how`, for `role_arn` and `session_name`; the key's ID
+    /// and expiration are filled in when it is issued.
+    pub(crate) fn new(how: &'static str, role_arn: String, session_name: String) -> Issuance {
+        Issuance {
+            how,
+            role_arn,
+            session_name,
+            access_key_id: String::new(),
+            expiration: String::new(),
+            oidc_token_sha256: None,
+            signed_by: None,
+        }
+    }
+
     /// Whether `token` is the OIDC token this key was issued for.
     pub fn used_oidc_token(&self, token: &str) -> bool {
         self.oidc_token_sha256.as_deref() == Some(sha256_hex(token.as_bytes()).as_str())
@@ -202,13 +216,8 @@ mod tests {
 
     fn issuance() -> Issuance {
         Issuance {
-            how: "AssumeRole",
-            role_arn: "acs:ram::1:role/r".to_owned(),
-            session_name: "s".to_owned(),
-            access_key_id: String::new(),
-            expiration: String::new(),
             oidc_token_sha256: Some(sha256_hex(b"tok")),
-            signed_by: None,
+            ..Issuance::new("AssumeRole", "acs:ram::1:role/r".to_owned(), "s".to_owned())
         }
     }
 

@@ -144,15 +144,7 @@ fn credentials(
         auth.issued(),
         now_ms,
         DEFAULT_LIFETIME,
-        Issuance {
-            how,
-            role_arn: identity.role_arn(role),
-            session_name: format!("{how}-session"),
-            access_key_id: String::new(),
-            expiration: String::new(),
-            oidc_token_sha256: None,
-            signed_by: None,
-        },
+        Issuance::new(how, identity.role_arn(role), format!("{how}-session")),
     );
     let mut body: Value = credentials_json(&issued);
     body["Code"] = json!("Success");

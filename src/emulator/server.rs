@@ -179,15 +179,7 @@ impl Emulator {
             self.shared.auth.issued(),
             self.shared.clock.now_ms(),
             Duration::from_secs(3600),
-            Issuance {
-                how: "Direct",
-                role_arn: identity.role_arn(role),
-                session_name: "direct".to_owned(),
-                access_key_id: String::new(),
-                expiration: String::new(),
-                oidc_token_sha256: None,
-                signed_by: None,
-            },
+            Issuance::new("Direct", identity.role_arn(role), "direct".to_owned()),
         )
     }
 

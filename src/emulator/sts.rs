@@ -92,13 +92,12 @@ fn assume_role(
         now.as_millisecond(),
         request.duration,
         Issuance {
-            how: "AssumeRole",
-            role_arn: request.role_arn.clone(),
-            session_name: request.session.clone(),
-            access_key_id: String::new(),
-            expiration: String::new(),
-            oidc_token_sha256: None,
             signed_by: Some(signer),
+            ..Issuance::new(
+                "AssumeRole",
+                request.role_arn.clone(),
+                request.session.clone(),
+            )
         },
     );
     Ok(assumed(request_id, &request, &issued))
@@ -144,13 +143,12 @@ fn assume_role_with_oidc(
         now.as_millisecond(),
         request.duration,
         Issuance {
-            how: "AssumeRoleWithOIDC",
-            role_arn: request.role_arn.clone(),
-            session_name: request.session.clone(),
-            access_key_id: String::new(),
-            expiration: String::new(),
             oidc_token_sha256: Some(sha256_hex(token.as_bytes())),
-            signed_by: None,
+            ..Issuance::new(
+                "AssumeRoleWithOIDC",
+                request.role_arn.clone(),
+                request.session.clone(),
+            )
         },
     );
     let mut body = assumed(request_id, &request, &issued);
@@ -211,8 +209,8 @@ impl RoleAsked {
     fn parse(identity: &Identity, received: &Received) -> Result<RoleAsked, ServiceError> {
         let params = &received.params;
         let role_arn = params.required_text("RoleArn")?;
-        let role_name = role_arn
-            .strip_prefix(&format!("acs:ram::{}:role/", identity.config.account_id))
+        let role_name = identity
+            .role_name(&role_arn)
             .filter(|name| !name.is_empty() && !name.contains('/'))
             .ok_or_else(|| ServiceError::Identity {
                 code: "EntityNotExist.Role",
