@@ -277,22 +277,8 @@ impl Client {
     /// Counters since the client was built.
     pub fn stats(&self) -> ClientStats {
         let counters = &self.inner.counters;
-        let by_action: BTreeMap<Action, u64> = Action::ALL
-            .into_iter()
-            .map(|action| {
-                let sent = counters.by_action[action.index()].load(Ordering::Relaxed);
-                (action, sent)
-            })
-            .filter(|(_, sent)| *sent > 0)
-            .collect();
-        let throttled_by_action: BTreeMap<Action, u64> = Action::ALL
-            .into_iter()
-            .map(|action| {
-                let throttled = counters.throttled[action.index()].load(Ordering::Relaxed);
-                (action, throttled)
-            })
-            .filter(|(_, throttled)| *throttled > 0)
-            .collect();
+        let by_action = nonzero(&counters.by_action);
+        let throttled_by_action = nonzero(&counters.throttled);
         ClientStats {
             requests: by_action.values().sum(),
             by_action,
@@ -375,6 +361,15 @@ impl Client {
     pub(super) fn counters(&self) -> &Counters {
         &self.inner.counters
     }
+}
+
+/// The actions whose count in `counts` is not zero, with their counts.
+fn nonzero(counts: &[AtomicU64; Action::ALL.len()]) -> BTreeMap<Action, u64> {
+    Action::ALL
+        .into_iter()
+        .map(|action| (action, counts[action.index()].load(Ordering::Relaxed)))
+        .filter(|(_, count)| *count > 0)
+        .collect()
 }
 
 /// TLS: rustls with the ring provider, chosen explicitly (reqwest is built

@@ -288,9 +288,8 @@ fn smaller_page_size(error: &ApiError, asked: u32) -> Option<u32> {
         return None;
     };
     let about_page_size = |text: &str| text.to_ascii_lowercase().contains("pagesize");
-    let refused = code.starts_with("InvalidParameter")
-        || code.starts_with("Invalid")
-        || about_page_size(code);
+    // `InvalidParameter` and the rest of the `Invalid…` family.
+    let refused = code.starts_with("Invalid") || about_page_size(code);
     if !refused || !(about_page_size(code) || about_page_size(message)) {
         return None;
     }

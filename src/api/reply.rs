@@ -34,14 +34,12 @@ pub fn judge(
     let object = match serde_json::from_slice::<Value>(body) {
         Ok(Value::Object(object)) => object,
         Ok(_) | Err(_) => {
-            let text = String::from_utf8_lossy(body);
-            let excerpt: String = text.chars().take(BODY_EXCERPT).collect();
             return Err(ApiError::Decode {
                 action,
                 http_status,
                 detail: format!(
                     "the body is not a JSON object: {:?}",
-                    credentials.scrub(excerpt.trim())
+                    credentials.scrub(body_excerpt(body).trim())
                 ),
                 request_id: None,
             });
@@ -133,13 +131,22 @@ fn is_true(data: &Value) -> bool {
 }
 
 /// A key, exactly or else in any case (§4.3).
-fn field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
+pub(crate) fn field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
     object.get(key).or_else(|| {
         object
             .iter()
             .find(|(k, _)| k.eq_ignore_ascii_case(key))
             .map(|(_, v)| v)
     })
+}
+
+/// The start of a body that is not what was expected, as text, to quote
+/// in an error (scrub it first).
+pub(crate) fn body_excerpt(body: &[u8]) -> String {
+    String::from_utf8_lossy(body)
+        .chars()
+        .take(BODY_EXCERPT)
+        .collect()
 }
 
 fn service_error(

@@ -194,12 +194,17 @@ pub fn signed_query(
     let string_to_sign = sign::v1_string_to_sign("POST", all.iter().copied());
     let signature = sign::v1_signature(credentials.access_key_secret.expose(), &string_to_sign);
 
+    form_query(
+        all.iter()
+            .copied()
+            .chain([("Signature", signature.as_str())]),
+    )
+}
+
+/// `name=value&…`, form-encoded as the SDK does (§1.2).
+pub(crate) fn form_query<'a>(pairs: impl IntoIterator<Item = (&'a str, &'a str)>) -> String {
     let mut query = String::new();
-    for (name, value) in all
-        .iter()
-        .copied()
-        .chain([("Signature", signature.as_str())])
-    {
+    for (name, value) in pairs {
         if !query.is_empty() {
             query.push('&');
         }

@@ -16,12 +16,10 @@ use serde_json::Value;
 
 use super::action::Action;
 use super::client::Client;
+use super::credentials::error::EXPIRED_TOKEN;
 use super::error::ApiError;
 use super::request::Params;
 use super::send::Waits;
-
-/// The code of a request refused because its STS token expired.
-pub const EXPIRED_TOKEN: &str = "InvalidSecurityToken.Expired";
 
 impl Client {
     /// One attempt as the retry loop sees it: signed with the current

@@ -13,6 +13,7 @@ use std::sync::{Arc, Mutex};
 
 use hyper::HeaderMap;
 
+use crate::api::request::format_timestamp;
 use crate::api::sign::{self, V3Request};
 use crate::secret::Secret;
 
@@ -109,18 +110,9 @@ impl Auth {
         access_key_id == self.access_key_id
     }
 
-    /// The signature scheme of a request, and the AccessKey ID it names.
-    pub(crate) fn signer<'a>(
-        request: &Incoming<'a>,
-    ) -> Result<(Scheme, Option<&'a str>), ServiceError> {
-        let scheme = scheme(request.headers)?;
-        let id = match scheme {
-            Scheme::V1 => request.params.get("AccessKeyId"),
-            Scheme::V3 => header(request.headers, "authorization")?
-                .and_then(|value| Authorization::parse(value).ok())
-                .map(|authorization| authorization.credential),
-        };
-        Ok((scheme, id))
+    /// The signature scheme of a request.
+    pub(crate) fn scheme(request: &Incoming<'_>) -> Result<Scheme, ServiceError> {
+        scheme(request.headers)
     }
 
     /// The action a request asks for, checked to exist in this version.
@@ -154,13 +146,14 @@ impl Auth {
     }
 
     /// Checks key, timestamp, signature and nonce at `now`, then, for a key
-    /// the emulator issued, that it has not expired (§9).
-    pub(crate) fn verify(
+    /// the emulator issued, that it has not expired (§9); the AccessKey ID
+    /// that signed.
+    pub(crate) fn verify<'a>(
         &self,
         scheme: Scheme,
-        request: &Incoming<'_>,
+        request: &Incoming<'a>,
         now: jiff::Timestamp,
-    ) -> Result<(), ServiceError> {
+    ) -> Result<&'a str, ServiceError> {
         let signed = match scheme {
             Scheme::V1 => self.verify_v1(request, now)?,
             Scheme::V3 => self.verify_v3(request, now)?,
@@ -179,7 +172,7 @@ impl Auth {
                 nonce: nonce.to_owned(),
             });
         }
-        Ok(())
+        Ok(signed.access_key_id)
     }
 
     /// §2.5 step 2.
@@ -466,7 +459,7 @@ fn check_timestamp(value: &str, now: jiff::Timestamp) -> Result<(), ServiceError
     if skew > MAX_SKEW_SECONDS {
         return Err(ServiceError::TimestampExpired {
             value: value.to_owned(),
-            server_time: now.strftime("%Y-%m-%dT%H:%M:%SZ").to_string(),
+            server_time: format_timestamp(now),
         });
     }
     Ok(())

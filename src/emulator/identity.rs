@@ -100,6 +100,12 @@ impl Identity {
         format!("acs:ram::{}:role/{name}", self.config.account_id)
     }
 
+    /// What follows `acs:ram::<account>:role/` in `arn`, when it is a role
+    /// of the account: the inverse of [`Identity::role_arn`].
+    pub(crate) fn role_name<'a>(&self, arn: &'a str) -> Option<&'a str> {
+        arn.strip_prefix(&self.role_arn(""))
+    }
+
     pub(crate) fn lock_tokens(&self) -> std::sync::MutexGuard<'_, HashMap<String, i64>> {
         self.imds_tokens
             .lock()

@@ -10,8 +10,8 @@ use std::collections::HashMap;
 use std::sync::{Mutex, PoisonError};
 use std::time::Duration;
 
-use sha2::{Digest as _, Sha256};
-
+use crate::api::request::format_timestamp;
+use crate::api::sign::sha256_hex;
 use crate::secret::Secret;
 
 use super::service_error::ServiceError;
@@ -37,9 +37,23 @@ pub struct Issuance {
 }
 
 impl Issuance {
+    /// A key to issue `how`, for `role_arn` and `session_name`; the key's ID
+    /// and expiration are filled in when it is issued.
+    pub(crate) fn new(how: &'static str, role_arn: String, session_name: String) -> Issuance {
+        Issuance {
+            how,
+            role_arn,
+            session_name,
+            access_key_id: String::new(),
+            expiration: String::new(),
+            oidc_token_sha256: None,
+            signed_by: None,
+        }
+    }
+
     /// Whether `token` is the OIDC token this key was issued for.
     pub fn used_oidc_token(&self, token: &str) -> bool {
-        self.oidc_token_sha256.as_deref() == Some(sha256(token).as_str())
+        self.oidc_token_sha256.as_deref() == Some(sha256_hex(token.as_bytes()).as_str())
     }
 }
 
@@ -90,7 +104,7 @@ impl IssuedKeys {
         let lifetime_ms = i64::try_from(lifetime.as_millis()).unwrap_or(i64::MAX / 2);
         let expires_ms = (now_ms.saturating_add(lifetime_ms) + 999).div_euclid(1000) * 1000;
         let expiration = jiff::Timestamp::from_millisecond(expires_ms)
-            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .map(format_timestamp)
             .unwrap_or_default();
         let issued = IssuedCredentials {
             access_key_id: format!("STS.{}", random_text(20)),
@@ -185,14 +199,6 @@ impl IssuedKeys {
     }
 }
 
-/// Hex SHA-256 of `text`.
-pub(crate) fn sha256(text: &str) -> String {
-    Sha256::digest(text.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
 /// `n` random letters and digits.
 pub(crate) fn random_text(n: usize) -> String {
     std::iter::repeat_with(fastrand::alphanumeric)
@@ -210,13 +216,8 @@ mod tests {
 
     fn issuance() -> Issuance {
         Issuance {
-            how: "AssumeRole",
-            role_arn: "acs:ram::1:role/r".to_owned(),
-            session_name: "s".to_owned(),
-            access_key_id: String::new(),
-            expiration: String::new(),
-            oidc_token_sha256: Some(sha256("tok")),
-            signed_by: None,
+            oidc_token_sha256: Some(sha256_hex(b"tok")),
+            ..Issuance::new("AssumeRole", "acs:ram::1:role/r".to_owned(), "s".to_owned())
         }
     }
 

@@ -17,6 +17,8 @@ use std::time::Duration;
 use hyper::{Method, StatusCode};
 use serde_json::{Value, json};
 
+use crate::api::request::format_timestamp;
+
 use super::auth::Auth;
 use super::config::Imds;
 use super::identity::Identity;
@@ -142,21 +144,13 @@ fn credentials(
         auth.issued(),
         now_ms,
         DEFAULT_LIFETIME,
-        Issuance {
-            how,
-            role_arn: identity.role_arn(role),
-            session_name: format!("{how}-session"),
-            access_key_id: String::new(),
-            expiration: String::new(),
-            oidc_token_sha256: None,
-            signed_by: None,
-        },
+        Issuance::new(how, identity.role_arn(role), format!("{how}-session")),
     );
     let mut body: Value = credentials_json(&issued);
     body["Code"] = json!("Success");
     body["LastUpdated"] = json!(
         jiff::Timestamp::from_millisecond(now_ms)
-            .map(|t| t.strftime("%Y-%m-%dT%H:%M:%SZ").to_string())
+            .map(format_timestamp)
             .unwrap_or_default()
     );
     Reply::json(StatusCode::OK, Cow::Borrowed("Success"), &body)

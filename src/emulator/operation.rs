@@ -42,6 +42,11 @@ impl Operation {
         }
     }
 
+    /// Whether it changes a task (the two queries do not).
+    pub fn is_write(self) -> bool {
+        !matches!(self, Operation::Page | Operation::Detail)
+    }
+
     /// The operation an `Action` names, compared exactly.
     pub fn from_action(action: &str) -> Option<Operation> {
         Operation::ALL.into_iter().find(|op| op.action() == action)

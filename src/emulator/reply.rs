@@ -150,6 +150,24 @@ struct DetailData<'a> {
 }
 
 impl Reply {
+    /// `body` with `status`, the `code` to log and its `content_type`;
+    /// no throttling headers.
+    fn new(
+        status: StatusCode,
+        body: Vec<u8>,
+        code: Cow<'static, str>,
+        content_type: &'static str,
+    ) -> Reply {
+        Reply {
+            status,
+            body,
+            code,
+            retry_after: None,
+            rate_limit: None,
+            content_type,
+        }
+    }
+
     /// HTTP 200, `Success:true`, the outcome as `Data`.
     pub(crate) fn success(request_id: &str, outcome: &Outcome) -> Reply {
         let body = match outcome {
@@ -159,14 +177,7 @@ impl Reply {
             Outcome::Page(page) => to_json(request_id, page_data(page)),
             Outcome::Detail(task) => to_json(request_id, detail_data(task)),
         };
-        Reply {
-            status: StatusCode::OK,
-            body,
-            code: Cow::Borrowed("OK"),
-            retry_after: None,
-            rate_limit: None,
-            content_type: JSON,
-        }
+        Reply::new(StatusCode::OK, body, Cow::Borrowed("OK"), JSON)
     }
 
     /// Any JSON `body`, with `status` and the `code` to log.
@@ -175,26 +186,17 @@ impl Reply {
         code: Cow<'static, str>,
         body: &serde_json::Value,
     ) -> Reply {
-        Reply {
-            status,
-            body: body.to_string().into_bytes(),
-            code,
-            retry_after: None,
-            rate_limit: None,
-            content_type: JSON,
-        }
+        Reply::new(status, body.to_string().into_bytes(), code, JSON)
     }
 
     /// Plain text, as the metadata service answers.
     pub(crate) fn text(status: StatusCode, code: &'static str, text: String) -> Reply {
-        Reply {
+        Reply::new(
             status,
-            body: text.into_bytes(),
-            code: Cow::Borrowed(code),
-            retry_after: None,
-            rate_limit: None,
-            content_type: "text/plain;charset=utf-8",
-        }
+            text.into_bytes(),
+            Cow::Borrowed(code),
+            "text/plain;charset=utf-8",
+        )
     }
 
     /// A gateway error of another service, e.g. STS's, with its `HostId`.
@@ -207,43 +209,23 @@ impl Reply {
             message: error.to_string(),
         })
         .expect("replies are plain data and always serialise");
-        Reply {
-            status: error.status(),
-            body,
-            code,
-            retry_after: None,
-            rate_limit: None,
-            content_type: JSON,
-        }
+        Reply::new(error.status(), body, code, JSON)
     }
 
     /// A gateway error or a business failure, as §7 shapes each.
     pub(crate) fn failure(request_id: &str, error: &ServiceError) -> Reply {
-        let code = error.code();
-        let message = error.to_string();
-        let body = if error.is_business() {
-            serde_json::to_vec(&Business {
-                request_id,
-                success: false,
-                code: &code,
-                message,
-            })
-        } else {
-            serde_json::to_vec(&Gateway {
-                request_id,
-                host_id: HOST_ID,
-                code: &code,
-                message,
-            })
-        };
-        Reply {
-            status: error.status(),
-            body: body.expect("replies are plain data and always serialise"),
-            code,
-            retry_after: None,
-            rate_limit: None,
-            content_type: JSON,
+        if !error.is_business() {
+            return Reply::gateway(request_id, HOST_ID, error);
         }
+        let code = error.code();
+        let body = serde_json::to_vec(&Business {
+            request_id,
+            success: false,
+            code: &code,
+            message: error.to_string(),
+        })
+        .expect("replies are plain data and always serialise");
+        Reply::new(error.status(), body, code, JSON)
     }
 }
 

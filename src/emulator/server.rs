@@ -77,7 +77,7 @@ struct Shared {
     max_page_size: u32,
     requests: AtomicU64,
     /// Writes received so far, by operation (for the Nth-write faults).
-    writes: [AtomicU64; 6],
+    writes: [AtomicU64; Operation::ALL.len()],
     stats: Mutex<EmulatorStats>,
     log: Option<RequestLog>,
 }
@@ -179,15 +179,7 @@ impl Emulator {
             self.shared.auth.issued(),
             self.shared.clock.now_ms(),
             Duration::from_secs(3600),
-            Issuance {
-                how: "Direct",
-                role_arn: identity.role_arn(role),
-                session_name: "direct".to_owned(),
-                access_key_id: String::new(),
-                expiration: String::new(),
-                oidc_token_sha256: None,
-                signed_by: None,
-            },
+            Issuance::new("Direct", identity.role_arn(role), "direct".to_owned()),
         )
     }
 
@@ -512,7 +504,7 @@ impl Shared {
 
         let now_ms = self.clock.now_ms();
         let call = Call::parse(op, params, now_ms, self.max_page_size)?;
-        if !matches!(op, Operation::Page | Operation::Detail) {
+        if op.is_write() {
             let number = self.writes[op as usize].fetch_add(1, Ordering::Relaxed) + 1;
             if self.faults.refuses(op, number) {
                 let (name, value) = match op {
@@ -532,7 +524,7 @@ impl Shared {
         }
         let (result, version) = self.store.execute(call, now_ms);
         if let Some(writer) = &self.writer {
-            if result.is_ok() && op != Operation::Page && op != Operation::Detail {
+            if result.is_ok() && op.is_write() {
                 writer.mark_dirty();
             }
             // Also for reads and refusals: nothing is answered that a

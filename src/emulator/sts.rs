@@ -13,9 +13,11 @@ use std::time::Duration;
 
 use serde_json::{Value, json};
 
+use crate::api::sign::sha256_hex;
+
 use super::auth::Auth;
 use super::identity::Identity;
-use super::issued::{Issuance, IssuedCredentials, sha256};
+use super::issued::{Issuance, IssuedCredentials};
 use super::received::Received;
 use super::reply::Reply;
 use super::service_error::ServiceError;
@@ -70,10 +72,10 @@ pub(crate) fn serve(
 /// Verifies the signature; the AccessKey ID that signed.
 fn signed(received: &Received, auth: &Auth, now: jiff::Timestamp) -> Result<String, ServiceError> {
     let incoming = received.incoming();
-    let (scheme, signer) = Auth::signer(&incoming)?;
-    auth.verify(scheme, &incoming, now)?;
+    let scheme = Auth::scheme(&incoming)?;
+    let signer = auth.verify(scheme, &incoming, now)?;
     received.params.reject_repeats()?;
-    Ok(signer.unwrap_or_default().to_owned())
+    Ok(signer.to_owned())
 }
 
 fn assume_role(
@@ -90,13 +92,12 @@ fn assume_role(
         now.as_millisecond(),
         request.duration,
         Issuance {
-            how: "AssumeRole",
-            role_arn: request.role_arn.clone(),
-            session_name: request.session.clone(),
-            access_key_id: String::new(),
-            expiration: String::new(),
-            oidc_token_sha256: None,
             signed_by: Some(signer),
+            ..Issuance::new(
+                "AssumeRole",
+                request.role_arn.clone(),
+                request.session.clone(),
+            )
         },
     );
     Ok(assumed(request_id, &request, &issued))
@@ -142,13 +143,12 @@ fn assume_role_with_oidc(
         now.as_millisecond(),
         request.duration,
         Issuance {
-            how: "AssumeRoleWithOIDC",
-            role_arn: request.role_arn.clone(),
-            session_name: request.session.clone(),
-            access_key_id: String::new(),
-            expiration: String::new(),
-            oidc_token_sha256: Some(sha256(token)),
-            signed_by: None,
+            oidc_token_sha256: Some(sha256_hex(token.as_bytes())),
+            ..Issuance::new(
+                "AssumeRoleWithOIDC",
+                request.role_arn.clone(),
+                request.session.clone(),
+            )
         },
     );
     let mut body = assumed(request_id, &request, &issued);
@@ -209,8 +209,8 @@ impl RoleAsked {
     fn parse(identity: &Identity, received: &Received) -> Result<RoleAsked, ServiceError> {
         let params = &received.params;
         let role_arn = params.required_text("RoleArn")?;
-        let role_name = role_arn
-            .strip_prefix(&format!("acs:ram::{}:role/", identity.config.account_id))
+        let role_name = identity
+            .role_name(&role_arn)
             .filter(|name| !name.is_empty() && !name.contains('/'))
             .ok_or_else(|| ServiceError::Identity {
                 code: "EntityNotExist.Role",

@@ -156,13 +156,12 @@ fn existing(variable: &'static str, path: String) -> Result<PathBuf, Credentials
 /// Reads a file; `None`, noted in `looked`, when it does not exist.
 pub(crate) fn read_or_note(
     path: &Path,
-    place: &str,
     looked: &mut Vec<Lookup>,
 ) -> Result<Option<String>, CredentialsError> {
     match std::fs::read_to_string(path) {
         Ok(text) => Ok(Some(text)),
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
-            looked.push(Lookup::new(place, "no such file"));
+            looked.push(Lookup::file(path, "no such file"));
             Ok(None)
         }
         Err(source) => Err(CredentialsError::Read {

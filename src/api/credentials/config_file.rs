@@ -27,7 +27,7 @@ use super::super::file_value::{self, FileValue};
 use super::environment::{self, ProfileSts, Vars};
 use super::error::{CredentialsError, Lookup};
 use super::source::{RoleRequest, Source};
-use super::{CredentialSource, Credentials, Obtained};
+use super::{CredentialSource, Credentials};
 
 /// The modes aicall reads.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,8 +70,7 @@ pub(crate) fn from_cli_config(
     vars: Vars<'_>,
     looked: &mut Vec<Lookup>,
 ) -> Result<Option<Source>, CredentialsError> {
-    let place = format!("`{}`", path.display());
-    let Some(text) = super::chain::read_or_note(path, &place, looked)? else {
+    let Some(text) = super::chain::read_or_note(path, looked)? else {
         return Ok(None);
     };
     // Parsed as a generic value first: serde's typed errors quote the value
@@ -116,7 +115,7 @@ pub(crate) fn from_cli_config(
                 format!("no profile named by `current` ({shown}; {has})")
             }
         };
-        looked.push(Lookup::new(place, outcome));
+        looked.push(Lookup::file(path, outcome));
         return Ok(None);
     }
     file.source(&profile, &mut Vec::new()).map(Some)
@@ -302,31 +301,17 @@ impl<'a> ConfigFile<'a> {
                 })
             }
             Mode::EcsRamRole => {
-                if environment::metadata_disabled(vars).is_some() {
-                    return Err(CredentialsError::MetadataDisabled {
-                        origin: profile.origin().to_string(),
-                    });
-                }
-                let role = profile.text("ram_role_name");
-                let how = Obtained::EcsRole {
-                    role: role.as_deref().map(FileValue::name),
-                };
-                let origin = CredentialSource::Obtained {
-                    how,
-                    from: Box::new(profile.origin()),
-                };
-                environment::ecs_source(vars, role, origin)
+                environment::configured_ecs(vars, profile.text("ram_role_name"), profile.origin())
             }
             Mode::CredentialsUri => {
                 let setting = format!("`credentials_uri` of {}", profile.origin());
-                Ok(Source::Uri {
-                    uri: environment::uri(&profile.required("credentials_uri")?, &setting)?,
-                    sts: sts()?,
-                    origin: CredentialSource::Obtained {
-                        how: Obtained::CredentialsUri,
-                        from: Box::new(profile.origin()),
-                    },
-                })
+                environment::uri_source(
+                    vars,
+                    &profile.required("credentials_uri")?,
+                    &setting,
+                    Some(&profile.sts()),
+                    profile.origin(),
+                )
             }
         }
     }

@@ -184,19 +184,30 @@ pub(crate) fn ecs(
         looked.push(Lookup::new(place, outcome));
         return Ok(None);
     }
-    let origin = CredentialSource::Obtained {
-        how: Obtained::EcsRole {
-            role: Some(FileValue::name(&role)),
-        },
-        from: Box::new(CredentialSource::Environment {
-            variable: env::ALIBABA_CLOUD_ECS_METADATA,
-        }),
+    let from = CredentialSource::Environment {
+        variable: env::ALIBABA_CLOUD_ECS_METADATA,
     };
-    Ok(Some(ecs_source(vars, Some(role), origin)?))
+    Ok(Some(ecs_source(vars, Some(role), from)?))
+}
+
+/// The instance role `role` (or whichever the instance has) as a profile
+/// configures it, in `from`: an error when the metadata service may not be
+/// used, as a profile that asks for it cannot be skipped.
+pub(crate) fn configured_ecs(
+    vars: Vars<'_>,
+    role: Option<String>,
+    from: CredentialSource,
+) -> Result<Source, CredentialsError> {
+    if metadata_disabled(vars).is_some() {
+        return Err(CredentialsError::MetadataDisabled {
+            origin: from.to_string(),
+        });
+    }
+    ecs_source(vars, role, from)
 }
 
 /// Why the metadata service may not be used, when it may not.
-pub(crate) fn metadata_disabled(vars: Vars<'_>) -> Option<String> {
+fn metadata_disabled(vars: Vars<'_>) -> Option<String> {
     vars.flag(env::ALIBABA_CLOUD_ECS_METADATA_DISABLED)
         .then(|| {
             format!(
@@ -206,13 +217,19 @@ pub(crate) fn metadata_disabled(vars: Vars<'_>) -> Option<String> {
         })
 }
 
-/// The instance role `role` (or whichever the instance has); credentials
-/// from it are described as `origin`.
-pub(crate) fn ecs_source(
+/// The instance role `role` (or whichever the instance has), configured
+/// in `from`.
+fn ecs_source(
     vars: Vars<'_>,
     role: Option<String>,
-    origin: CredentialSource,
+    from: CredentialSource,
 ) -> Result<Source, CredentialsError> {
+    let origin = CredentialSource::Obtained {
+        how: Obtained::EcsRole {
+            role: role.as_deref().map(FileValue::name),
+        },
+        from: Box::new(from),
+    };
     Ok(Source::Ecs {
         role_name: role,
         metadata: metadata_endpoint(vars)?,
@@ -235,22 +252,35 @@ pub(crate) fn credentials_uri(
         return Ok(None);
     };
     let setting = format!("`{}`", env::ALIBABA_CLOUD_CREDENTIALS_URI);
-    Ok(Some(Source::Uri {
-        uri: uri(&text, &setting)?,
-        sts: sts_endpoint(vars, None)?,
+    let from = CredentialSource::Environment {
+        variable: env::ALIBABA_CLOUD_CREDENTIALS_URI,
+    };
+    Ok(Some(uri_source(vars, &text, &setting, None, from)?))
+}
+
+/// The credentials URI `text`, configured by `setting` in `from`; its STS
+/// endpoint is the environment's, or `profile`'s.
+pub(crate) fn uri_source(
+    vars: Vars<'_>,
+    text: &str,
+    setting: &str,
+    profile: Option<&ProfileSts>,
+    from: CredentialSource,
+) -> Result<Source, CredentialsError> {
+    Ok(Source::Uri {
+        uri: uri(text, setting)?,
+        sts: sts_endpoint(vars, profile)?,
         origin: CredentialSource::Obtained {
             how: Obtained::CredentialsUri,
-            from: Box::new(CredentialSource::Environment {
-                variable: env::ALIBABA_CLOUD_CREDENTIALS_URI,
-            }),
+            from: Box::new(from),
         },
-    }))
+    })
 }
 
 /// A credentials URI, by the endpoint policy: `https://`, or `http://` to
 /// loopback. It is a secret (whoever reads it gets credentials), so a
 /// refusal shows its scheme and host only.
-pub(crate) fn uri(text: &str, setting: &str) -> Result<SecretUrl, CredentialsError> {
+fn uri(text: &str, setting: &str) -> Result<SecretUrl, CredentialsError> {
     let refuse = |shown: String, reason: &str| CredentialsError::Location {
         what: "credentials URI",
         setting: setting.to_owned(),

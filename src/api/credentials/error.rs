@@ -6,11 +6,14 @@
 
 use std::fmt;
 use std::io;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use crate::api::error::EndpointError;
 use crate::api::file_value::FileValue;
 use crate::env;
+
+/// The code of a request refused because its STS token expired.
+pub const EXPIRED_TOKEN: &str = "InvalidSecurityToken.Expired";
 
 /// One place the credential chain looked at, and why it found nothing.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -27,6 +30,11 @@ impl Lookup {
             place: place.into(),
             outcome: outcome.into(),
         }
+    }
+
+    /// What was found in the file at `path`, named in backticks.
+    pub(crate) fn file(path: &Path, outcome: impl Into<String>) -> Lookup {
+        Lookup::new(format!("`{}`", path.display()), outcome)
     }
 }
 
@@ -375,7 +383,7 @@ impl CredentialsError {
     /// Whether a service refused the credentials that signed the request
     /// because their STS token expired (role chaining).
     pub(crate) fn is_expired_token(&self) -> bool {
-        matches!(self, CredentialsError::Refused { code, .. } if code == "InvalidSecurityToken.Expired")
+        matches!(self, CredentialsError::Refused { code, .. } if code == EXPIRED_TOKEN)
     }
 }
 

@@ -19,11 +19,9 @@ use crate::secret::{Scrubber, Secret};
 
 use super::super::client::tls_config;
 use super::super::endpoint::is_loopback_host;
+use super::super::reply::{body_excerpt, field};
 use super::error::CredentialsError;
 use super::{CredentialSource, Credentials};
-
-/// The most of a body kept in an error.
-const BODY_EXCERPT: usize = 200;
 
 /// Connect and reply limits.
 #[derive(Debug, Clone, Copy)]
@@ -88,11 +86,6 @@ impl Http {
         Ok(Http { client, service })
     }
 
-    /// The service, for messages.
-    pub(crate) fn service(&self) -> &str {
-        &self.service
-    }
-
     /// The underlying client, to build a request with.
     pub(crate) fn client(&self) -> &reqwest::Client {
         &self.client
@@ -136,18 +129,14 @@ impl Http {
     ) -> Result<Map<String, Value>, CredentialsError> {
         match serde_json::from_slice::<Value>(&received.body) {
             Ok(Value::Object(object)) => Ok(object),
-            _ => {
-                let text = String::from_utf8_lossy(&received.body);
-                let excerpt: String = text.chars().take(BODY_EXCERPT).collect();
-                Err(self.bad_reply(
-                    what,
-                    format!(
-                        "HTTP {}, a body that is not a JSON object: {:?}",
-                        received.status,
-                        scrubber.scrub(excerpt.trim())
-                    ),
-                ))
-            }
+            _ => Err(self.bad_reply(
+                what,
+                format!(
+                    "HTTP {}, a body that is not a JSON object: {:?}",
+                    received.status,
+                    scrubber.scrub(body_excerpt(&received.body).trim())
+                ),
+            )),
         }
     }
 
@@ -182,16 +171,42 @@ impl Http {
             request_id: text("RequestId").map(String::into_boxed_str),
         }
     }
-}
 
-/// A key, exactly or else in any case (§4.3).
-pub(crate) fn field<'a>(object: &'a Map<String, Value>, key: &str) -> Option<&'a Value> {
-    object.get(key).or_else(|| {
-        object
-            .iter()
-            .find(|(k, _)| k.eq_ignore_ascii_case(key))
-            .map(|(_, v)| v)
-    })
+    /// A refusal told by the HTTP status alone (`HTTP 404`), with
+    /// `message` (empty when there is nothing to add).
+    pub(crate) fn status_refused(
+        &self,
+        what: &str,
+        status: u16,
+        message: impl Into<Box<str>>,
+    ) -> CredentialsError {
+        CredentialsError::Refused {
+            service: self.service.as_str().into(),
+            request: what.into(),
+            code: format!("HTTP {status}"),
+            message: message.into(),
+            http_status: Some(status),
+            request_id: None,
+        }
+    }
+
+    /// The credentials of `received`, the metadata service's JSON (a
+    /// credentials URI answers the same): a 200 reply whose `Code`, when
+    /// there is one, is `Success` (§9); described as `source`.
+    pub(crate) fn credentials_reply(
+        &self,
+        received: &Received,
+        what: &str,
+        scrubber: &Scrubber,
+        source: CredentialSource,
+    ) -> Result<Fetched, CredentialsError> {
+        let object = self.json(received, what, scrubber)?;
+        let code = field(&object, "Code").and_then(Value::as_str);
+        if received.status != 200 || code.is_some_and(|code| code != "Success") {
+            return Err(self.refused(what, received.status, &object, scrubber));
+        }
+        credentials_in(&object, source).map_err(|detail| self.bad_reply(what, detail))
+    }
 }
 
 /// Temporary credentials and when they expire.
@@ -200,6 +215,14 @@ pub(crate) struct Fetched {
     pub credentials: Credentials,
     pub expiration: jiff::Timestamp,
 }
+
+/// The keys of temporary credentials, in the order a message names them.
+const CREDENTIAL_KEYS: [&str; 4] = [
+    "AccessKeyId",
+    "AccessKeySecret",
+    "SecurityToken",
+    "Expiration",
+];
 
 /// The credentials in `object`: `AccessKeyId`, `AccessKeySecret`,
 /// `SecurityToken` and `Expiration` (`YYYY-MM-DDThh:mm:ssZ`, §9), the
@@ -216,25 +239,15 @@ pub(crate) fn credentials_in(
             .map(str::trim)
             .filter(|s| !s.is_empty())
     };
-    let missing: Vec<&str> = [
-        "AccessKeyId",
-        "AccessKeySecret",
-        "SecurityToken",
-        "Expiration",
-    ]
-    .into_iter()
-    .filter(|key| text(key).is_none())
-    .collect();
-    if !missing.is_empty() {
+    let values = CREDENTIAL_KEYS.map(text);
+    let [Some(id), Some(secret), Some(token), Some(expiration)] = values else {
+        let missing: Vec<&str> = CREDENTIAL_KEYS
+            .into_iter()
+            .zip(values)
+            .filter(|(_, value)| value.is_none())
+            .map(|(key, _)| key)
+            .collect();
         return Err(format!("no `{}`", missing.join("`, `")));
-    }
-    let (Some(id), Some(secret), Some(token), Some(expiration)) = (
-        text("AccessKeyId"),
-        text("AccessKeySecret"),
-        text("SecurityToken"),
-        text("Expiration"),
-    ) else {
-        return Err("incomplete credentials".to_owned());
     };
     let expiration: jiff::Timestamp = expiration
         .parse()

@@ -19,7 +19,7 @@ use super::super::file_value::FileValue;
 use super::environment::{self, Vars};
 use super::error::{CredentialsError, Lookup};
 use super::source::{RoleRequest, Source};
-use super::{CredentialSource, Credentials, Obtained};
+use super::{CredentialSource, Credentials};
 
 /// The source of `section` in the INI file at `path`; `None`, noted in
 /// `looked`, when the file or the section does not exist.
@@ -29,8 +29,7 @@ pub(crate) fn from_ini_file(
     vars: Vars<'_>,
     looked: &mut Vec<Lookup>,
 ) -> Result<Option<Source>, CredentialsError> {
-    let place = format!("`{}`", path.display());
-    let Some(text) = super::chain::read_or_note(path, &place, looked)? else {
+    let Some(text) = super::chain::read_or_note(path, looked)? else {
         return Ok(None);
     };
     let sections = parse_ini(&text).map_err(|line| CredentialsError::IniSyntax {
@@ -38,7 +37,7 @@ pub(crate) fn from_ini_file(
         line,
     })?;
     let Some((_, entries)) = sections.iter().rev().find(|(name, _)| name == section) else {
-        looked.push(Lookup::new(place, format!("no section `[{section}]`")));
+        looked.push(Lookup::file(path, format!("no section `[{section}]`")));
         return Ok(None);
     };
     let text = |key: &str| {
@@ -106,21 +105,7 @@ pub(crate) fn from_ini_file(
                 role,
             }
         }
-        "ecs_ram_role" => {
-            if environment::metadata_disabled(vars).is_some() {
-                return Err(CredentialsError::MetadataDisabled {
-                    origin: origin.to_string(),
-                });
-            }
-            let role = text("role_name");
-            let described = CredentialSource::Obtained {
-                how: Obtained::EcsRole {
-                    role: role.as_deref().map(FileValue::name),
-                },
-                from: Box::new(origin.clone()),
-            };
-            environment::ecs_source(vars, role, described)?
-        }
+        "ecs_ram_role" => environment::configured_ecs(vars, text("role_name"), origin.clone())?,
         _ => {
             return Err(CredentialsError::UnsupportedType {
                 path: path.to_owned(),

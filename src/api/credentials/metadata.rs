@@ -4,14 +4,12 @@
 //! token header), falling back to v1 (no token) unless
 //! `ALIBABA_CLOUD_IMDSV1_DISABLED=true`; 1 s timeouts, no proxy.
 
-use serde_json::Value;
-
 use crate::secret::{Scrubber, Secret};
 
 use super::CredentialSource;
 use super::add_secret;
 use super::error::CredentialsError;
-use super::fetch::{self, Fetched, Http, Received, Timeouts};
+use super::fetch::{Fetched, Http, Received, Timeouts};
 use super::provider::Observer;
 use super::source::MetadataEndpoint;
 
@@ -85,15 +83,8 @@ impl Metadata {
         );
         let path = format!("{CREDENTIALS_PATH}{role}");
         let received = self.get(&path, token.as_ref(), &what, &scrubber).await?;
-        let object = self.http.json(&received, &what, &scrubber)?;
-        // The service says `"Code": "Success"` when it has credentials (§9).
-        let code = fetch::field(&object, "Code").and_then(Value::as_str);
-        if code.is_some_and(|code| code != "Success") {
-            return Err(self
-                .http
-                .refused(&what, received.status, &object, &scrubber));
-        }
-        fetch::credentials_in(&object, source).map_err(|detail| self.http.bad_reply(&what, detail))
+        self.http
+            .credentials_reply(&received, &what, &scrubber, source)
     }
 
     /// An IMDSv2 token; `None` when the service gives none and v1 may be
@@ -105,50 +96,30 @@ impl Metadata {
             .client()
             .put(self.endpoint.join(TOKEN_PATH))
             .header("X-aliyun-ecs-metadata-token-ttl-seconds", TOKEN_TTL_SECONDS);
-        let result: Result<(), CredentialsError> =
-            match self.http.send(request, what, &Scrubber::new()).await {
-                Ok(received) if received.status == 200 => {
-                    let token = String::from_utf8_lossy(&received.body).trim().to_owned();
-                    if token.is_empty() {
-                        Err(self.http.bad_reply(what, "an empty token".to_owned()))
-                    } else {
-                        return Ok(Some(Secret::new(token)));
-                    }
+        let failure = match self.http.send(request, what, &Scrubber::new()).await {
+            Ok(received) if received.status == 200 => {
+                let token = String::from_utf8_lossy(&received.body).trim().to_owned();
+                if !token.is_empty() {
+                    return Ok(Some(Secret::new(token)));
                 }
-                Ok(received) => Err(CredentialsError::Refused {
-                    service: self.http.service().into(),
-                    request: what.into(),
-                    code: format!("HTTP {}", received.status),
-                    message: "".into(),
-                    http_status: Some(received.status),
-                    request_id: None,
-                }),
-                Err(err) => Err(err),
-            };
-        match result {
-            Err(CredentialsError::Refused {
-                service,
-                request,
-                code,
-                http_status,
-                request_id,
-                ..
-            }) if self.imdsv1_disabled => Err(CredentialsError::Refused {
-                service,
-                request,
-                code,
-                message: format!(
+                self.http.bad_reply(what, "an empty token".to_owned())
+            }
+            // Said only when v1 is forbidden (below).
+            Ok(received) => self.http.status_refused(
+                what,
+                received.status,
+                format!(
                     "the instance gave no token, and `{}=true` forbids asking without one (IMDSv1)",
                     crate::env::ALIBABA_CLOUD_IMDSV1_DISABLED
-                )
-                .into(),
-                http_status,
-                request_id,
-            }),
-            Err(err) if self.imdsv1_disabled => Err(err),
-            // An older instance or image without IMDSv2: v1 still answers.
-            _ => Ok(None),
+                ),
+            ),
+            Err(err) => err,
+        };
+        if self.imdsv1_disabled {
+            return Err(failure);
         }
+        // An older instance or image without IMDSv2: v1 still answers.
+        Ok(None)
     }
 
     /// A GET of `path`, with the token when there is one; a 200 reply.
@@ -167,17 +138,11 @@ impl Metadata {
         if received.status == 200 {
             return Ok(received);
         }
-        Err(CredentialsError::Refused {
-            service: self.http.service().into(),
-            request: what.into(),
-            code: format!("HTTP {}", received.status),
-            message: if received.status == 404 {
-                "no such role on this instance (is a RAM role attached to it?)".into()
-            } else {
-                "".into()
-            },
-            http_status: Some(received.status),
-            request_id: None,
-        })
+        let message = if received.status == 404 {
+            "no such role on this instance (is a RAM role attached to it?)"
+        } else {
+            ""
+        };
+        Err(self.http.status_refused(what, received.status, message))
     }
 }

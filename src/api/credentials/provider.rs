@@ -124,11 +124,10 @@ impl CredentialProvider {
         observer: Observer,
         clock: Clock,
     ) -> Result<CredentialProvider, CredentialsError> {
-        for credentials in source.static_credentials() {
-            observer(&credentials.scrubber());
-        }
         let (kind, who) = match source {
             Source::Static { credentials, sts } => {
+                // A role's signing key too: its provider is built here.
+                observer(&credentials.scrubber());
                 let who = match sts {
                     Some(sts) if credentials.security_token.is_some() => Who::Caller(sts.clone()),
                     _ => Who::Key {

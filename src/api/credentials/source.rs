@@ -230,16 +230,6 @@ impl Source {
             _ => None,
         }
     }
-
-    /// Every static credential in the source (a role's signing key
-    /// included), to be masked before anything is fetched.
-    pub(crate) fn static_credentials(&self) -> Vec<&Credentials> {
-        match self {
-            Source::Static { credentials, .. } => vec![credentials],
-            Source::AssumeRole { signer, .. } => signer.static_credentials(),
-            _ => Vec::new(),
-        }
-    }
 }
 
 #[cfg(test)]

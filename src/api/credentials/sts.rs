@@ -15,7 +15,8 @@ use serde_json::{Map, Value};
 use crate::secret::{Scrubber, Secret};
 
 use super::super::endpoint::Endpoint;
-use super::super::request::{form_encode, format_timestamp};
+use super::super::reply::field;
+use super::super::request::{form_query, format_timestamp};
 use super::super::sign;
 use super::add_secret;
 use super::error::CredentialsError;
@@ -131,7 +132,7 @@ impl Sts {
             )
             .await?;
         let text = |key: &str| {
-            fetch::field(&reply, key)
+            field(&reply, key)
                 .and_then(Value::as_str)
                 .unwrap_or_default()
                 .to_owned()
@@ -155,7 +156,7 @@ impl Sts {
         what: &str,
         source: CredentialSource,
     ) -> Result<Fetched, CredentialsError> {
-        let credentials = fetch::field(reply, "Credentials")
+        let credentials = field(reply, "Credentials")
             .and_then(Value::as_object)
             .ok_or_else(|| self.http.bad_reply(what, "no `Credentials`".to_owned()))?;
         fetch::credentials_in(credentials, source)
@@ -202,8 +203,8 @@ impl Sts {
         if let Some(signature) = &signature {
             query.push(("Signature", signature));
         }
-        let url = format!("{}?{}", self.endpoint.url(), encode(query.into_iter()));
-        let form = encode(body.iter().map(|(n, v)| (*n, v.as_str())));
+        let url = format!("{}?{}", self.endpoint.url(), form_query(query));
+        let form = form_query(body.iter().map(|(n, v)| (*n, v.as_str())));
         let request = self
             .http
             .client()
@@ -239,14 +240,6 @@ fn role_params(role: &RoleRequest) -> Vec<(&'static str, String)> {
 /// The role as a message may show it (only if it looks like an ARN).
 fn shown_role(role: &RoleRequest) -> String {
     super::super::file_value::FileValue::arn(&role.role_arn).to_string()
-}
-
-/// `name=value&…`, form-encoded as the SDK does (§1.2).
-fn encode<'a>(pairs: impl Iterator<Item = (&'a str, &'a str)>) -> String {
-    pairs
-        .map(|(name, value)| format!("{}={}", form_encode(name), form_encode(value)))
-        .collect::<Vec<_>>()
-        .join("&")
 }
 
 #[cfg(test)]

@@ -3,13 +3,11 @@
 //! the metadata service. The URI is a secret (whoever can read it gets
 //! credentials), so messages name only its origin.
 
-use serde_json::Value;
-
 use crate::secret::Scrubber;
 
 use super::CredentialSource;
 use super::error::CredentialsError;
-use super::fetch::{self, Fetched, Http, Timeouts};
+use super::fetch::{Fetched, Http, Timeouts};
 use super::source::SecretUrl;
 
 /// A client of one credentials URI.
@@ -48,11 +46,7 @@ impl Uri {
                 &scrubber,
             )
             .await?;
-        let object = self.http.json(&received, what, &scrubber)?;
-        let code = fetch::field(&object, "Code").and_then(Value::as_str);
-        if received.status != 200 || code.is_some_and(|code| code != "Success") {
-            return Err(self.http.refused(what, received.status, &object, &scrubber));
-        }
-        fetch::credentials_in(&object, source).map_err(|detail| self.http.bad_reply(what, detail))
+        self.http
+            .credentials_reply(&received, what, &scrubber, source)
     }
 }
