@@ -85,7 +85,7 @@ impl Writer for AccountWriter {
         )))
     }
 
-    async fn update(&self, _task_id: &str, request: &UpdateTask) -> Result<(), WriteError> {
+    async fn update(&self, request: &UpdateTask) -> Result<(), WriteError> {
         // What the manifest cannot express is sent as the account holds it
         // right now, so the full replacement leaves it as it is.
         let detail = self

@@ -162,7 +162,7 @@ async fn send_update<W: Writer>(
 ) -> Result<(), StepError> {
     let mut resent = false;
     loop {
-        match writer.update(task_id, &update.request).await {
+        match writer.update(&update.request).await {
             Ok(()) => return Ok(()),
             Err(WriteError::Unknown(error)) => {
                 if let Ok(Some(now)) = writer.observe(task_id).await

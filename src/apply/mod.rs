@@ -100,12 +100,9 @@ pub trait Writer: Send + Sync {
         task_id: &str,
     ) -> impl Future<Output = Result<Option<ObservedTask>, StepError>> + Send;
 
-    /// Sends one update.
-    fn update(
-        &self,
-        task_id: &str,
-        request: &Self::Update,
-    ) -> impl Future<Output = Result<(), WriteError>> + Send;
+    /// Sends one update; the request says which task it replaces.
+    fn update(&self, request: &Self::Update)
+    -> impl Future<Output = Result<(), WriteError>> + Send;
 
     /// Starts the task.
     fn start(&self, task_id: &str) -> impl Future<Output = Result<(), WriteError>> + Send;
