@@ -29,6 +29,7 @@ use std::future::Future;
 use futures_util::StreamExt as _;
 use futures_util::stream;
 
+use crate::plan::diff::compare;
 use crate::plan::model::{ObservedTask, Step, TaskConfig, TaskStatus};
 
 pub mod cancel;
@@ -133,6 +134,14 @@ pub struct Update<U> {
     /// The configuration the manifest asks for (compared as the plan
     /// compares, so unmanaged fields do not count).
     pub config: TaskConfig,
+}
+
+impl<U> Update<U> {
+    /// Whether `now` already holds this update: its name, and its
+    /// configuration as the plan compares it.
+    fn holds(&self, now: &ObservedTask) -> bool {
+        now.name == self.name && compare(&self.config, &now.config).matches()
+    }
 }
 
 /// One step of an existing task.
