@@ -71,15 +71,6 @@ pub enum WriteError {
     Failed(StepError),
 }
 
-impl WriteError {
-    /// The error inside.
-    pub fn error(&self) -> &StepError {
-        match self {
-            WriteError::Unknown(e) | WriteError::WrongStatus(e) | WriteError::Failed(e) => e,
-        }
-    }
-}
-
 /// What the executor needs from the account.
 pub trait Writer: Send + Sync {
     /// What one create sends.
