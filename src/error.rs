@@ -167,7 +167,10 @@ pub enum Error {
 
     /// Read back, the exported manifests would not plan these tasks as
     /// unchanged: a bug in aicall, so nothing is written.
-    #[error("the exported manifests would not plan {} as unchanged; nothing was written (please report this)", names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", "))]
+    #[error(
+        "the exported manifests would not plan {} as unchanged; nothing was written (please report this)",
+        crate::diag::words::backticked(names)
+    )]
     ExportRoundTrip {
         /// The tasks.
         names: Vec<String>,
@@ -197,7 +200,7 @@ impl Error {
             | Error::UtcOffset { .. }
             | Error::OutExists { .. }
             | Error::OutIsManifest { .. } => ExitStatus::Usage,
-            Error::Output(err) if err.kind() == io::ErrorKind::BrokenPipe => ExitStatus::Success,
+            Error::Output(_) if self.is_broken_pipe() => ExitStatus::Success,
             Error::Output(_)
             | Error::Prompt(_)
             | Error::WorkingDirectory(_)

@@ -359,24 +359,10 @@ impl Selection {
         let names = if patterns.is_empty() {
             None
         } else {
-            let mut set = globset::GlobSetBuilder::new();
-            for pattern in patterns {
-                // A task name is not a path: `*` matches `/` too, and the
-                // case is exact, as names are.
-                let glob = globset::GlobBuilder::new(pattern)
-                    .literal_separator(false)
-                    .backslash_escape(true)
-                    .build()
-                    .map_err(|source| Error::NamePattern {
-                        pattern: pattern.clone(),
-                        source,
-                    })?;
-                set.add(glob);
-            }
-            Some(set.build().map_err(|source| Error::NamePattern {
-                pattern: patterns.join(" "),
-                source,
-            })?)
+            Some(
+                crate::plan::target::name_globs(patterns)
+                    .map_err(|(pattern, source)| Error::NamePattern { pattern, source })?,
+            )
         };
         Ok(Selection {
             names,

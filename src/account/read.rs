@@ -48,7 +48,7 @@ pub struct AccountState {
     pub observed: Vec<ObservedTask>,
     /// How many account tasks no manifest names.
     pub unmanaged_count: u64,
-    /// Unmanaged tasks, when every page was listed.
+    /// Unmanaged tasks, when asked for ([`ReadOptions::list_unmanaged`]).
     pub unmanaged: Option<Vec<UnmanagedTask>>,
 }
 
@@ -153,16 +153,22 @@ pub async fn read_reporting(
                     });
                 })
                 .await?;
-            let unmanaged: Vec<UnmanagedTask> = all
+            let others = all
                 .into_iter()
-                .filter(|t| !t.task_name.as_deref().is_some_and(|n| wanted.contains(n)))
-                .map(|t| UnmanagedTask {
-                    task_id: t.task_id.to_string(),
-                    name: t.task_name.unwrap_or_default(),
-                    status: t.status.map(status),
-                })
-                .collect();
-            Some(unmanaged)
+                .filter(|t| !t.task_name.as_deref().is_some_and(|n| wanted.contains(n)));
+            // Named only when asked for; counted either way.
+            Some(if options.list_unmanaged {
+                let named: Vec<UnmanagedTask> = others
+                    .map(|t| UnmanagedTask {
+                        task_id: t.task_id.to_string(),
+                        name: t.task_name.unwrap_or_default(),
+                        status: t.status.map(status),
+                    })
+                    .collect();
+                (named.len() as u64, Some(named))
+            } else {
+                (others.count() as u64, None)
+            })
         } else {
             let mut lookups = stream::iter(names)
                 .map(|name| client.find_tasks_named(name, page_size))
@@ -210,9 +216,9 @@ pub async fn read_reporting(
 
     let (unmanaged, observed) = tokio::try_join!(finding, details)?;
     let observed: Vec<ObservedTask> = observed.into_values().collect();
-    let unmanaged_count = match &unmanaged {
-        Some(list) => list.len() as u64,
-        None => total.saturating_sub(observed.len() as u64),
+    let (unmanaged_count, unmanaged) = match unmanaged {
+        Some(listed) => listed,
+        None => (total.saturating_sub(observed.len() as u64), None),
     };
     Ok(AccountState {
         observed,

@@ -36,14 +36,12 @@ impl AccountWriter {
     }
 }
 
-fn task_id(id: &str) -> Result<TaskId, WriteError> {
+fn task_id(id: &str) -> Result<TaskId, StepError> {
     TaskId::new(id).map_err(|_| {
-        WriteError::Failed(
-            ApiError::Setup {
-                detail: format!("`{id}` is not a task ID"),
-            }
-            .into(),
-        )
+        ApiError::Setup {
+            detail: format!("`{id}` is not a task ID"),
+        }
+        .into()
     })
 }
 
@@ -72,7 +70,7 @@ impl Writer for AccountWriter {
     }
 
     async fn observe(&self, id: &str) -> Result<Option<ObservedTask>, StepError> {
-        let id = task_id(id).map_err(|e| e.error().clone())?;
+        let id = task_id(id)?;
         let Some(summary) = self.client.task_summary(&id).await? else {
             return Ok(None);
         };
@@ -85,7 +83,7 @@ impl Writer for AccountWriter {
         )))
     }
 
-    async fn update(&self, _task_id: &str, request: &UpdateTask) -> Result<(), WriteError> {
+    async fn update(&self, request: &UpdateTask) -> Result<(), WriteError> {
         // What the manifest cannot express is sent as the account holds it
         // right now, so the full replacement leaves it as it is.
         let detail = self
@@ -102,12 +100,12 @@ impl Writer for AccountWriter {
     }
 
     async fn start(&self, id: &str) -> Result<(), WriteError> {
-        let id = task_id(id)?;
+        let id = task_id(id).map_err(WriteError::Failed)?;
         self.client.start_task(&id).await.map_err(Self::classify)
     }
 
     async fn stop(&self, id: &str) -> Result<(), WriteError> {
-        let id = task_id(id)?;
+        let id = task_id(id).map_err(WriteError::Failed)?;
         self.client.stop_task(&id).await.map_err(Self::classify)
     }
 }

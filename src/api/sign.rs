@@ -16,7 +16,11 @@
 use base64::Engine as _;
 use hmac::{Hmac, KeyInit as _, Mac as _};
 use sha1::Sha1;
-use sha2::{Digest as _, Sha256};
+use sha2::Sha256;
+
+use crate::secret::digest::hex_lower;
+// Shared with saved-plan seals; callers keep naming them here.
+pub use crate::secret::digest::{sha256_hex, signatures_equal};
 
 /// The `SignatureMethod` value of V1 requests.
 pub const V1_METHOD: &str = "HMAC-SHA1";
@@ -93,11 +97,6 @@ pub fn v1_signature(access_key_secret: &str, string_to_sign: &str) -> String {
     let mut mac = Hmac::<Sha1>::new_from_slice(&key).expect("HMAC accepts keys of any length");
     mac.update(string_to_sign.as_bytes());
     base64::engine::general_purpose::STANDARD.encode(mac.finalize().into_bytes())
-}
-
-/// Lowercase hex SHA-256 of `bytes`, as used for `x-acs-content-sha256`.
-pub fn sha256_hex(bytes: &[u8]) -> String {
-    hex_lower(&Sha256::digest(bytes))
 }
 
 /// What a V3 signature covers (§2.4): everything but the secret.
@@ -191,26 +190,6 @@ impl V3Request<'_> {
             self.signature(access_key_secret)
         )
     }
-}
-
-/// Compares two signatures in time independent of where they first differ,
-/// so the emulator does not leak how much of a forged signature was right.
-pub fn signatures_equal(a: &str, b: &str) -> bool {
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
-}
-
-fn hex_lower(bytes: &[u8]) -> String {
-    const HEX: &[u8; 16] = b"0123456789abcdef";
-    let mut out = String::with_capacity(bytes.len() * 2);
-    for &byte in bytes {
-        out.push(char::from(HEX[usize::from(byte >> 4)]));
-        out.push(char::from(HEX[usize::from(byte & 0x0f)]));
-    }
-    out
 }
 
 /// The contract's worked vectors that more than one test module checks.

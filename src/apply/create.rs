@@ -2,9 +2,9 @@
 //! manifest declares it stopped (its start is scheduled, so it cannot call
 //! anyone in between).
 
-use crate::plan::model::{Step, TaskStatus};
+use crate::plan::model::Step;
 
-use super::existing::settle;
+use super::existing::stop;
 use super::{Attempt, Event, MAX_CREATE_ATTEMPTS, Outcome, Writer};
 
 pub(super) async fn run<W: Writer>(
@@ -23,14 +23,7 @@ pub(super) async fn run<W: Writer>(
         step: Step::Create,
         task_id: task_id.clone(),
     });
-    match settle(
-        writer,
-        task_id,
-        writer.stop(task_id).await,
-        TaskStatus::Stopped,
-    )
-    .await
-    {
+    match stop(writer, task_id).await {
         Ok(()) => created,
         Err(error) => Outcome::CreatedNotStopped {
             task_id: task_id.clone(),

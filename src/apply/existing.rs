@@ -1,7 +1,6 @@
 //! The steps of an existing task: read it back, then stop, update and
 //! start as planned, settling every lost reply by reading the task again.
 
-use crate::plan::diff::compare;
 use crate::plan::model::{Step, TaskStatus};
 
 use super::error::StepError;
@@ -47,25 +46,11 @@ pub(super) async fn run<W: Writer>(
         let step = task_step.step();
         let result = match task_step {
             TaskStep::Stop => {
-                let done = settle(
-                    writer,
-                    task_id,
-                    writer.stop(task_id).await,
-                    TaskStatus::Stopped,
-                )
-                .await;
+                let done = stop(writer, task_id).await;
                 stopped_by_us = done.is_ok() && expect.status == TaskStatus::Running;
                 done
             }
-            TaskStep::Start => {
-                settle(
-                    writer,
-                    task_id,
-                    writer.start(task_id).await,
-                    TaskStatus::Running,
-                )
-                .await
-            }
+            TaskStep::Start => start(writer, task_id).await,
             TaskStep::Update(update) => send_update(writer, task_id, update).await,
         };
         match result {
@@ -78,14 +63,7 @@ pub(super) async fn run<W: Writer>(
             Err(error) if step == Step::Update && stopped_by_us => {
                 // Back to how it was: it was running with its old
                 // configuration, which the failed update did not change.
-                return match settle(
-                    writer,
-                    task_id,
-                    writer.start(task_id).await,
-                    TaskStatus::Running,
-                )
-                .await
-                {
+                return match start(writer, task_id).await {
                     Ok(()) => Outcome::Restored { error },
                     Err(restore_error) => Outcome::LeftStopped {
                         task_id: task_id.to_owned(),
@@ -111,9 +89,7 @@ pub(super) async fn run<W: Writer>(
 /// leaves.
 fn reached<U>(now: &crate::plan::model::ObservedTask, steps: &[TaskStep<U>]) -> bool {
     let updated = steps.iter().all(|step| match step {
-        TaskStep::Update(update) => {
-            now.name == update.name && compare(&update.config, &now.config).matches()
-        }
+        TaskStep::Update(update) => update.holds(now),
         TaskStep::Stop | TaskStep::Start => true,
     });
     let status = match steps
@@ -132,10 +108,32 @@ fn is_unknown(error: &StepError) -> bool {
     error.api().is_outcome_unknown()
 }
 
+/// Stops the task, settled ([`settle`]).
+pub(super) async fn stop<W: Writer>(writer: &W, task_id: &str) -> Result<(), StepError> {
+    settle(
+        writer,
+        task_id,
+        writer.stop(task_id).await,
+        TaskStatus::Stopped,
+    )
+    .await
+}
+
+/// Starts the task, settled ([`settle`]).
+async fn start<W: Writer>(writer: &W, task_id: &str) -> Result<(), StepError> {
+    settle(
+        writer,
+        task_id,
+        writer.start(task_id).await,
+        TaskStatus::Running,
+    )
+    .await
+}
+
 /// Settles a stop or start: done, or refused for a status that is already
 /// the wanted one, or lost and then read back as the wanted one. Anything
 /// else is the error.
-pub(super) async fn settle<W: Writer>(
+async fn settle<W: Writer>(
     writer: &W,
     task_id: &str,
     result: Result<(), WriteError>,
@@ -162,12 +160,11 @@ async fn send_update<W: Writer>(
 ) -> Result<(), StepError> {
     let mut resent = false;
     loop {
-        match writer.update(task_id, &update.request).await {
+        match writer.update(&update.request).await {
             Ok(()) => return Ok(()),
             Err(WriteError::Unknown(error)) => {
                 if let Ok(Some(now)) = writer.observe(task_id).await
-                    && now.name == update.name
-                    && compare(&update.config, &now.config).matches()
+                    && update.holds(&now)
                 {
                     return Ok(());
                 }

@@ -29,6 +29,7 @@ use std::future::Future;
 use futures_util::StreamExt as _;
 use futures_util::stream;
 
+use crate::plan::diff::compare;
 use crate::plan::model::{ObservedTask, Step, TaskConfig, TaskStatus};
 
 pub mod cancel;
@@ -70,15 +71,6 @@ pub enum WriteError {
     Failed(StepError),
 }
 
-impl WriteError {
-    /// The error inside.
-    pub fn error(&self) -> &StepError {
-        match self {
-            WriteError::Unknown(e) | WriteError::WrongStatus(e) | WriteError::Failed(e) => e,
-        }
-    }
-}
-
 /// What the executor needs from the account.
 pub trait Writer: Send + Sync {
     /// What one create sends.
@@ -100,12 +92,9 @@ pub trait Writer: Send + Sync {
         task_id: &str,
     ) -> impl Future<Output = Result<Option<ObservedTask>, StepError>> + Send;
 
-    /// Sends one update.
-    fn update(
-        &self,
-        task_id: &str,
-        request: &Self::Update,
-    ) -> impl Future<Output = Result<(), WriteError>> + Send;
+    /// Sends one update; the request says which task it replaces.
+    fn update(&self, request: &Self::Update)
+    -> impl Future<Output = Result<(), WriteError>> + Send;
 
     /// Starts the task.
     fn start(&self, task_id: &str) -> impl Future<Output = Result<(), WriteError>> + Send;
@@ -136,6 +125,14 @@ pub struct Update<U> {
     /// The configuration the manifest asks for (compared as the plan
     /// compares, so unmanaged fields do not count).
     pub config: TaskConfig,
+}
+
+impl<U> Update<U> {
+    /// Whether `now` already holds this update: its name, and its
+    /// configuration as the plan compares it.
+    fn holds(&self, now: &ObservedTask) -> bool {
+        now.name == self.name && compare(&self.config, &now.config).matches()
+    }
 }
 
 /// One step of an existing task.

@@ -149,7 +149,7 @@ impl Writer for Script {
         Ok(self.tasks.lock().unwrap().get(task_id).cloned())
     }
 
-    async fn update(&self, _: &str, (name, config): &Self::Update) -> Result<(), WriteError> {
+    async fn update(&self, (name, config): &Self::Update) -> Result<(), WriteError> {
         if self.status() == Some(TaskStatus::Running) {
             self.sent.lock().unwrap().push(Step::Update);
             return Err(WriteError::WrongStatus(err("InvalidTaskStatus")));
@@ -342,7 +342,7 @@ impl Writer for Silent {
         Ok(None)
     }
 
-    async fn update(&self, _: &str, (): &()) -> Result<(), WriteError> {
+    async fn update(&self, (): &()) -> Result<(), WriteError> {
         std::future::pending().await
     }
 

@@ -135,6 +135,12 @@ fn fold(word: &str) -> String {
         .collect()
 }
 
+/// Each item in backticks, joined by commas: "`a`, `b`, `c`".
+pub fn backticked(items: &[String]) -> String {
+    let quoted: Vec<String> = items.iter().map(|item| format!("`{item}`")).collect();
+    quoted.join(", ")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -278,17 +278,11 @@ pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
         .iter()
         .map(|t| (t.name.as_str(), task_digest(t)))
         .collect();
-    let digests_hold = recorded.len() == saved.task_digests.len()
-        && recorded
-            .iter()
-            .all(|(name, digest)| saved.task_digests.get(*name) == Some(digest));
-    if !digests_hold {
-        for (name, digest) in &saved.task_digests {
-            if recorded.get(name.as_str()) != Some(digest) {
-                out.push(Mismatch::Digest {
-                    which: DigestKind::Task(name.clone()),
-                });
-            }
+    for (name, digest) in &saved.task_digests {
+        if recorded.get(name.as_str()) != Some(digest) {
+            out.push(Mismatch::Digest {
+                which: DigestKind::Task(name.clone()),
+            });
         }
     }
     if saved.plan.manifest_digest != manifest_digest(&entries_as_desired) {
@@ -333,11 +327,11 @@ pub fn verify(saved: &SavedPlan, desired: &[DesiredTask]) -> Vec<Mismatch> {
                 name: entry.name.clone(),
             }),
             Some(task) => {
-                let fields = compare(&task.config, &entry.desired).changes;
                 if entry.desired != task.config
                     || entry.declared_status != task.status
                     || entry.old_names != task.renamed_from
                 {
+                    let fields = compare(&task.config, &entry.desired).changes;
                     out.push(Mismatch::Desired {
                         name: entry.name.clone(),
                         fields: if fields.is_empty() {

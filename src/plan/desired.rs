@@ -4,8 +4,6 @@
 //! comparable shape: days and reasons in canonical order, windows sorted,
 //! a scheduled start as the instant sent plus the offset it was written in.
 
-use jiff::fmt::temporal::Pieces;
-
 use crate::manifest::model::{Retry as SpecRetry, Start as SpecStart, TaskSpec};
 
 use super::model::{DesiredTask, Retry, ScheduledStart, Source, Start, TaskConfig};
@@ -21,7 +19,7 @@ pub fn desired_task(spec: &TaskSpec) -> DesiredTask {
                 SpecStart::Immediate => Start::Immediate,
                 SpecStart::At(scheduled) => Start::Scheduled(ScheduledStart {
                     at_ms: scheduled.at.as_millisecond(),
-                    offset_seconds: written_offset(&scheduled.written),
+                    offset_seconds: scheduled.at.offset().seconds(),
                 }),
             }),
             concurrency: spec.concurrency,
@@ -48,15 +46,6 @@ pub fn desired_task(spec: &TaskSpec) -> DesiredTask {
             column: spec.origin.column as usize,
         },
     }
-}
-
-/// The UTC offset a validated date-time was written with, in seconds
-/// (validation already required one).
-fn written_offset(written: &str) -> i32 {
-    Pieces::parse(written)
-        .ok()
-        .and_then(|p| p.offset())
-        .map_or(0, |o| o.to_numeric_offset().seconds())
 }
 
 #[cfg(test)]

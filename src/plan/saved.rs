@@ -20,6 +20,7 @@ use serde::{Deserialize, Serialize};
 use sha2::{Digest as _, Sha256};
 
 use crate::secret::Secret;
+use crate::secret::digest::{hex_lower, sha256_hex, signatures_equal};
 
 use super::model::{DesiredTask, FORMAT_VERSION, Plan, Step, TaskConfig, TaskStatus};
 
@@ -131,15 +132,9 @@ impl SavedPlan {
     /// when anything was changed after the plan was written, or when it is
     /// applied with other credentials than it was made with.
     pub fn seal_holds(&self, key: &Secret) -> bool {
-        let expected = self.compute_seal(key);
-        // Equal length hex strings; a timing side channel on a local file
-        // check reveals nothing worth having, but compare in full anyway.
-        expected.len() == self.seal.len()
-            && expected
-                .bytes()
-                .zip(self.seal.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
+        // A timing side channel on a local file check reveals nothing
+        // worth having, but compare in full anyway.
+        signatures_equal(&self.compute_seal(key), &self.seal)
     }
 
     fn compute_seal(&self, key: &Secret) -> String {
@@ -154,7 +149,10 @@ impl SavedPlan {
         // The secret itself never keys the content: a derived key, so the
         // seal is useless for anything but seals.
         let derived = hmac_sha256(key.expose().as_bytes(), b"aicall saved plan seal v1");
-        format!("hmac-sha256:{}", hex(&hmac_sha256(&derived, &content)))
+        format!(
+            "hmac-sha256:{}",
+            hex_lower(&hmac_sha256(&derived, &content))
+        )
     }
 }
 
@@ -184,7 +182,7 @@ pub fn preconditions_of(plan: &Plan) -> Vec<Precondition> {
 /// Digest of a task's configuration as the account reported it.
 pub fn config_digest(config: &TaskConfig) -> String {
     let canonical = serde_json::to_vec(config).unwrap_or_default();
-    hex(&Sha256::digest(&canonical))[..16].to_owned()
+    sha256_hex(&canonical)[..16].to_owned()
 }
 
 /// Accepts this format's major version at a minor no newer than this
@@ -242,7 +240,7 @@ pub fn manifest_digest(desired: &[DesiredTask]) -> String {
         hasher.update(digest.as_bytes());
         hasher.update([0]);
     }
-    format!("sha256:{}", hex(&hasher.finalize()))
+    format!("sha256:{}", hex_lower(&hasher.finalize()))
 }
 
 /// Digest of one task's name, configuration, declared status and old
@@ -251,16 +249,13 @@ pub fn task_digest(task: &DesiredTask) -> String {
     let canonical =
         serde_json::to_vec(&(&task.name, &task.config, &task.status, &task.renamed_from))
             .unwrap_or_default();
-    hex(&Sha256::digest(&canonical))[..16].to_owned()
+    sha256_hex(&canonical)[..16].to_owned()
 }
 
 /// A short, stable fingerprint of an AccessKey ID: tells accounts apart in a
 /// saved plan without storing the ID itself.
 pub fn account_fingerprint(access_key_id: &str) -> String {
-    hex(&Sha256::digest(
-        format!("aicall-account:{access_key_id}").as_bytes(),
-    ))[..16]
-        .to_owned()
+    sha256_hex(format!("aicall-account:{access_key_id}").as_bytes())[..16].to_owned()
 }
 
 fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
@@ -270,10 +265,6 @@ fn hmac_sha256(key: &[u8], message: &[u8]) -> Vec<u8> {
     });
     mac.update(message);
     mac.finalize().into_bytes().to_vec()
-}
-
-fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -39,7 +39,7 @@ pub enum TargetError {
     },
     /// Patterns that match no manifest task: most likely a typo, and
     /// planning nothing for it would look like success.
-    #[error("{} no manifest task: {}", if patterns.len() == 1 { "`--target` matches" } else { "these `--target`s match" }, patterns.iter().map(|p| format!("`{p}`")).collect::<Vec<_>>().join(", "))]
+    #[error("{} no manifest task: {}", if patterns.len() == 1 { "`--target` matches" } else { "these `--target`s match" }, crate::diag::words::backticked(patterns))]
     Unmatched {
         /// The patterns, in the order given.
         patterns: Vec<String>,
@@ -78,20 +78,8 @@ impl Targets {
                 unique.push(pattern.clone());
             }
         }
-        let mut builder = GlobSetBuilder::new();
-        for pattern in &unique {
-            let glob = GlobBuilder::new(pattern)
-                .literal_separator(false)
-                .backslash_escape(true)
-                .build()
-                .map_err(|e| TargetError::Invalid {
-                    pattern: pattern.clone(),
-                    reason: e.kind().to_string(),
-                })?;
-            builder.add(glob);
-        }
-        let set = builder.build().map_err(|e| TargetError::Invalid {
-            pattern: unique.join(" "),
+        let set = name_globs(&unique).map_err(|(pattern, e)| TargetError::Invalid {
+            pattern,
             reason: e.kind().to_string(),
         })?;
         Ok(Targets {
@@ -154,6 +142,23 @@ impl Targets {
         }
         Ok(self.filter(desired))
     }
+}
+
+/// One compiled set of globs on task names, matching a name against every
+/// pattern at once. A task name is not a path: `*` matches `/` too, and the
+/// case is exact, as names are. On failure, the pattern at fault (every
+/// pattern, joined by spaces, when the set as a whole fails) and why.
+pub fn name_globs(patterns: &[String]) -> Result<GlobSet, (String, globset::Error)> {
+    let mut builder = GlobSetBuilder::new();
+    for pattern in patterns {
+        let glob = GlobBuilder::new(pattern)
+            .literal_separator(false)
+            .backslash_escape(true)
+            .build()
+            .map_err(|e| (pattern.clone(), e))?;
+        builder.add(glob);
+    }
+    builder.build().map_err(|e| (patterns.join(" "), e))
 }
 
 #[cfg(test)]

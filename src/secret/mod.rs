@@ -8,6 +8,7 @@
 
 use std::fmt;
 
+pub mod digest;
 mod scrubber;
 
 pub use scrubber::{MIN_SCRUBBED_LEN, Scrubber};
