@@ -169,7 +169,7 @@ pub enum Error {
     /// unchanged: a bug in aicall, so nothing is written.
     #[error(
         "the exported manifests would not plan {} as unchanged; nothing was written (please report this)",
-        crate::diag::words::backticked(names)
+        crate::diag::backticked(names)
     )]
     ExportRoundTrip {
         /// The tasks.

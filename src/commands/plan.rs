@@ -271,11 +271,7 @@ pub(crate) async fn make_plan(
         desired,
         observed: &state.observed,
         unmanaged_count: state.unmanaged_count,
-        unmanaged: if show_unmanaged {
-            state.unmanaged
-        } else {
-            None
-        },
+        unmanaged: state.unmanaged,
         target: session.target.clone(),
         now: jiff::Timestamp::now(),
         allow_restart,

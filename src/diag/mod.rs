@@ -30,4 +30,4 @@ pub use problem::{
     Problem, RenameFlaw, Scope,
 };
 pub use source::{FileId, SourceFile, Sources, Span};
-pub use words::{count, join_or, plural, suggest};
+pub use words::{backticked, count, join_or, plural, suggest};

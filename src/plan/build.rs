@@ -70,7 +70,7 @@ pub enum PlanError {
     },
     /// A renamed task's name and old names are carried by more than one
     /// account task: which one is meant cannot be told.
-    #[error("task `{name}` is renamed from {}, but the account holds {}: only one may exist", quoted(old_names), found.iter().map(|(n, id)| format!("`{n}` (task {id})")).collect::<Vec<_>>().join(" and "))]
+    #[error("task `{name}` is renamed from {}, but the account holds {}: only one may exist", crate::diag::backticked(old_names), found.iter().map(|(n, id)| format!("`{n}` (task {id})")).collect::<Vec<_>>().join(" and "))]
     RenameConflict {
         /// The task.
         name: String,
@@ -92,14 +92,6 @@ pub enum PlanError {
         /// Where the task is declared.
         location: Source,
     },
-}
-
-fn quoted(names: &[String]) -> String {
-    names
-        .iter()
-        .map(|n| format!("`{n}`"))
-        .collect::<Vec<_>>()
-        .join(", ")
 }
 
 impl PlanError {

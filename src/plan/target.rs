@@ -39,7 +39,7 @@ pub enum TargetError {
     },
     /// Patterns that match no manifest task: most likely a typo, and
     /// planning nothing for it would look like success.
-    #[error("{} no manifest task: {}", if patterns.len() == 1 { "`--target` matches" } else { "these `--target`s match" }, crate::diag::words::backticked(patterns))]
+    #[error("{} no manifest task: {}", if patterns.len() == 1 { "`--target` matches" } else { "these `--target`s match" }, crate::diag::backticked(patterns))]
     Unmatched {
         /// The patterns, in the order given.
         patterns: Vec<String>,

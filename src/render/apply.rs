@@ -207,14 +207,7 @@ pub fn mismatch(mismatch: &Mismatch) -> String {
         Mismatch::Targets { planned, given } => {
             let list = |patterns: &[String]| match patterns {
                 [] => "every manifest task".to_owned(),
-                _ => format!(
-                    "`--target` {}",
-                    patterns
-                        .iter()
-                        .map(|p| format!("`{p}`"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                _ => format!("`--target` {}", crate::diag::backticked(patterns)),
             };
             format!(
                 "it was made for {}, and this run names {}: a saved plan applies exactly the \
