@@ -5,6 +5,7 @@
 //! table for people is in `docs/manifest.md`.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -59,6 +60,9 @@ impl TaskSpec {
     /// refused for a guess. 128 Chinese characters are 256 terminal
     /// columns, which output shows whole ([`crate::diag::words::SHOWN_WIDTH`]).
     pub const MAX_NAME_CHARS: usize = 128;
+
+    /// The calls in flight at once the API accepts (`TaskCps`).
+    pub const CONCURRENCY: RangeInclusive<u32> = 1..=500;
 }
 
 /// When a task starts.
@@ -89,6 +93,19 @@ pub struct Retry {
     pub times: u8,
     /// Minutes between redials, 1–720.
     pub interval_minutes: u16,
+}
+
+impl Retry {
+    /// The redials per number the API accepts (`CallRetryTimes`).
+    pub const TIMES: RangeInclusive<u8> = 1..=3;
+
+    /// The minutes between redials CreateAiCallTask accepts
+    /// (`CallRetryInterval`).
+    pub const INTERVAL_MINUTES: RangeInclusive<u16> = 1..=720;
+
+    /// The most minutes between redials UpdateAiCallTask accepts
+    /// (`aiccs-api.md` §3.8): a task created with more cannot be updated.
+    pub const UPDATE_MAX_INTERVAL_MINUTES: u16 = 120;
 }
 
 /// A time window of a day during which calls are made: `start` < `end`.

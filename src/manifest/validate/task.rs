@@ -194,7 +194,7 @@ impl Checker<'_, '_> {
                         Slot::Set(None)
                     } else {
                         Slot::from_option(
-                            self.integer(value, field.key(), 1, 500, "TaskCps")
+                            self.integer(value, field)
                                 .and_then(|n| u32::try_from(n).ok())
                                 .map(Some),
                         )

@@ -7,6 +7,7 @@
 use std::fmt;
 
 use crate::manifest::field::Field;
+use crate::manifest::model::TaskSpec;
 
 /// One thing the manifest language cannot say about an account task.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -129,7 +130,9 @@ impl fmt::Display for Gap {
             }
             Gap::ConcurrencyUnmanaged { value } => write!(
                 f,
-                "`concurrency` is {value} in the account, and a manifest takes 1 to 500: left unmanaged"
+                "`concurrency` is {value} in the account, and a manifest takes {} to {}: left unmanaged",
+                TaskSpec::CONCURRENCY.start(),
+                TaskSpec::CONCURRENCY.end()
             ),
             Gap::StatusFailed => f.write_str(
                 "its start failed (FAILED): `status` is left unmanaged; declare `running` to start it again or `stopped` to keep it off",
