@@ -4,8 +4,8 @@
 use crate::diag::{Diagnostic, Expected, Problem, SourceFile, Span, suggest};
 use crate::manifest::field::Field;
 use crate::manifest::model::Weekday;
-use crate::manifest::validate::{Checker, unquote};
-use crate::manifest::yaml::{Node, NodeKind, Style, shown};
+use crate::manifest::validate::Checker;
+use crate::manifest::yaml::{Node, NodeKind, Style};
 
 impl Checker<'_, '_> {
     /// A non-empty list of distinct words of a closed set, canonical order.
@@ -29,10 +29,7 @@ impl Checker<'_, '_> {
                 continue;
             };
             let Ok(value) = word.parse::<T>() else {
-                let found = match item.as_scalar() {
-                    Some(scalar) => unquote(&shown(item, scalar, self.file)),
-                    None => word.to_owned(),
-                };
+                let found = self.written(item);
                 self.report(
                     item.span,
                     Problem::Enum {
