@@ -104,13 +104,8 @@ pub fn load(
                     .take(MAX_FILE_BYTES + 1)
                     .read_to_end(&mut bytes)
                     .map_err(ManifestError::Stdin)?;
-                let size = bytes.len() as u64;
-                add(
-                    &mut sources,
-                    &mut failed,
-                    PathBuf::from(STDIN_NAME),
-                    Ok((bytes, size)),
-                );
+                let read = within_limit(bytes.len() as u64).map(|()| bytes);
+                add(&mut sources, &mut failed, PathBuf::from(STDIN_NAME), read);
             }
             Input::File(path) => {
                 let read = read(&path);
@@ -367,8 +362,8 @@ fn is_manifest_name(path: &Path) -> bool {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml"))
 }
 
-/// The bytes of a file and its size, or why they cannot be had.
-fn read(path: &Path) -> Result<(Vec<u8>, u64), Problem> {
+/// The bytes of a file, or why they cannot be had.
+fn read(path: &Path) -> Result<Vec<u8>, Problem> {
     let io = |err: std::io::Error| Problem::Read {
         message: err.to_string(),
     };
@@ -380,15 +375,25 @@ fn read(path: &Path) -> Result<(Vec<u8>, u64), Problem> {
     }
     let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Ok((Vec::new(), size));
-    }
+    within_limit(size)?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    let size = size.max(bytes.len() as u64);
-    Ok((bytes, size))
+    // The file may have grown since its size was read.
+    within_limit(size.max(bytes.len() as u64))?;
+    Ok(bytes)
+}
+
+/// Refuses a file of `size` bytes when it is larger than [`MAX_FILE_BYTES`].
+fn within_limit(size: u64) -> Result<(), Problem> {
+    if size > MAX_FILE_BYTES {
+        return Err(Problem::TooLarge {
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(())
 }
 
 /// Adds a file to `sources`; a file that cannot be used as text gets its
@@ -397,24 +402,14 @@ fn add(
     sources: &mut Sources,
     failed: &mut Vec<Diagnostic>,
     path: PathBuf,
-    read: Result<(Vec<u8>, u64), Problem>,
+    read: Result<Vec<u8>, Problem>,
 ) {
     match read {
         Err(problem) => {
             let id = sources.add(SourceFile::new(path, String::new()));
             failed.push(Diagnostic::whole_file(id, problem));
         }
-        Ok((_, size)) if size > MAX_FILE_BYTES => {
-            let id = sources.add(SourceFile::new(path, String::new()));
-            failed.push(Diagnostic::whole_file(
-                id,
-                Problem::TooLarge {
-                    size,
-                    limit: MAX_FILE_BYTES,
-                },
-            ));
-        }
-        Ok((bytes, _)) => match String::from_utf8(bytes) {
+        Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
                 sources.add(SourceFile::new(path, text));
             }
