@@ -186,6 +186,10 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
             continue;
         }
         let before = inputs.len();
+        // Whether the directory holds a manifest at all: its files may
+        // have been named already by an earlier PATH, which is not an
+        // error. Entries that could not be looked at do not count.
+        let mut any_manifest = false;
         let walk = walkdir::WalkDir::new(path)
             .follow_links(true)
             .sort_by_file_name()
@@ -197,6 +201,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
                     if entry.file_type().is_dir() || !is_manifest_name(entry.path()) {
                         continue;
                     }
+                    any_manifest = true;
                     let file_type = entry.file_type();
                     let found = entry.into_path();
                     (found.clone(), file_input(found, &file_type))
@@ -222,7 +227,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
             };
             push(&mut inputs, input.with_path(shown));
         }
-        if inputs.len() == before && !seen_any_manifest(path) {
+        if inputs.len() == before && !any_manifest {
             return Err(ManifestError::NoManifests { path: path.clone() });
         }
     }
@@ -339,17 +344,6 @@ fn broken_link(path: &Path, err: &std::io::Error) -> Option<Problem> {
     Some(Problem::BrokenLink {
         flaw: LinkFlaw::Loop,
     })
-}
-
-/// Whether a directory holds a manifest at all (its files may have been
-/// named already by an earlier PATH, which is not an error).
-fn seen_any_manifest(dir: &Path) -> bool {
-    walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
-        .filter_map(Result::ok)
-        .any(|entry| !entry.file_type().is_dir() && is_manifest_name(entry.path()))
 }
 
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
