@@ -6,6 +6,7 @@
 
 use std::fmt;
 
+use crate::diag::plural;
 use crate::manifest::field::Field;
 use crate::manifest::model::TaskSpec;
 
@@ -124,8 +125,8 @@ impl fmt::Display for Gap {
                     f,
                     "the account also sets {}, which no manifest field expresses; an update by aicall keeps {} as {}",
                     list.join(", "),
-                    if settings.len() == 1 { "it" } else { "them" },
-                    if settings.len() == 1 { "it is" } else { "they are" }
+                    plural(settings.len(), "it", "them"),
+                    plural(settings.len(), "it is", "they are")
                 )
             }
             Gap::ConcurrencyUnmanaged { value } => write!(
