@@ -12,19 +12,20 @@ impl Checker<'_, '_> {
     pub(super) fn words<T: Copy + Ord + std::str::FromStr>(
         &mut self,
         node: &Node<'_>,
-        field: &str,
+        field: Field,
         allowed: &'static [&'static str],
     ) -> Option<Vec<T>> {
+        let key = field.key();
         if !matches!(node.kind, NodeKind::Sequence(_)) {
             let fix = as_list::<T>(node, field, self.file);
-            self.type_error_with_fix(node, field, Expected::List, fix);
+            self.type_error_with_fix(node, key, Expected::List, fix);
             return None;
         }
-        let items = self.list(node, field)?;
+        let items = self.list(node, key)?;
         let mut ok = true;
         let mut seen: Vec<(T, Span)> = Vec::with_capacity(items.len());
         for item in items {
-            let Some(word) = self.string(item, field) else {
+            let Some(word) = self.string(item, key) else {
                 ok = false;
                 continue;
             };
@@ -33,7 +34,7 @@ impl Checker<'_, '_> {
                 self.report(
                     item.span,
                     Problem::Enum {
-                        field: field.to_owned(),
+                        field: key.to_owned(),
                         suggestion: suggest(word, allowed),
                         found,
                         allowed,
@@ -47,7 +48,7 @@ impl Checker<'_, '_> {
                     self.id,
                     item.span,
                     Problem::DuplicateItem {
-                        field: field.to_owned(),
+                        field: key.to_owned(),
                         value: word.to_owned(),
                     },
                 )
@@ -87,7 +88,7 @@ impl Checker<'_, '_> {
     }
 
     pub(super) fn call_days(&mut self, node: &Node<'_>) -> Option<Vec<Weekday>> {
-        self.words(node, Field::CallDays.key(), Weekday::WORDS)
+        self.words(node, Field::CallDays, Weekday::WORDS)
     }
 }
 
@@ -97,7 +98,7 @@ impl Checker<'_, '_> {
 /// `${...}`, whose value is not what the file says.
 fn as_list<T: std::str::FromStr>(
     node: &Node<'_>,
-    field: &str,
+    field: Field,
     file: &SourceFile,
 ) -> Option<String> {
     let scalar = node.as_scalar()?;
@@ -112,8 +113,7 @@ fn as_list<T: std::str::FromStr>(
     };
     let valid = !written.contains('\n') && words.iter().all(|word| word.parse::<T>().is_ok());
     // The key as written in its mapping: `reasons`, not `retry.reasons`.
-    let key = field.rsplit('.').next().unwrap_or(field);
-    valid.then(|| format!("write a list: {key}: [{written}]"))
+    valid.then(|| format!("write a list: {}: [{written}]", field.leaf()))
 }
 
 #[cfg(test)]

@@ -19,7 +19,7 @@ impl Checker<'_, '_> {
             let value = &entry.value;
             match self.field(entry, Field::RETRY, &scope) {
                 Some(field @ Field::RetryReasons) => {
-                    reasons = Slot::from_option(self.words(value, field.key(), RetryReason::WORDS));
+                    reasons = Slot::from_option(self.words(value, field, RetryReason::WORDS));
                 }
                 Some(field @ Field::RetryTimes) => {
                     times = Slot::from_option(
