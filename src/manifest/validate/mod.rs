@@ -25,8 +25,6 @@ mod start;
 mod task;
 mod windows;
 
-use std::path::Path;
-
 use crate::diag::{Diagnostic, Expected, FileId, Problem, Scope, SourceFile, Span};
 use crate::manifest::yaml::{Document, Node, NodeKind, Resolved, describe, shown};
 
@@ -59,7 +57,6 @@ impl<T> Slot<T> {
 pub struct Checker<'f, 'o> {
     file: &'f SourceFile,
     id: FileId,
-    path: &'f Path,
     out: &'o mut Vec<Diagnostic>,
     /// Keys offered as "did you mean" in the current document (defaults)
     /// and task: a misspelt key is not reported a second time as missing.
@@ -72,7 +69,6 @@ impl<'f, 'o> Checker<'f, 'o> {
         Checker {
             file,
             id,
-            path: file.path(),
             out,
             suggested: Vec::new(),
         }

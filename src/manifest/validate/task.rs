@@ -148,7 +148,7 @@ impl Checker<'_, '_> {
                 status,
                 renamed_from: renamed_from.iter().map(|(old, _)| old.clone()).collect(),
                 origin: Origin {
-                    file: self.path.to_path_buf(),
+                    file: self.file.path().to_path_buf(),
                     document,
                     line: span.line,
                     column: span.column,
