@@ -221,8 +221,21 @@ impl schemars::JsonSchema for TimeOfDay {
 impl TimeOfDay {
     /// The time `hours:minutes:seconds`, if it exists on a clock.
     pub fn new(hours: u32, minutes: u32, seconds: u32) -> Option<TimeOfDay> {
-        (hours < 24 && minutes < 60 && seconds < 60)
-            .then(|| TimeOfDay(hours * 3600 + minutes * 60 + seconds))
+        TimeOfDay::on_clock(hours, minutes, seconds).ok()
+    }
+
+    /// The time `hours:minutes:seconds`, or the first part beyond the clock.
+    fn on_clock(hours: u32, minutes: u32, seconds: u32) -> Result<TimeOfDay, TimeOfDayError> {
+        for (part, value, limit) in [
+            (TimePart::Hour, hours, 24),
+            (TimePart::Minute, minutes, 60),
+            (TimePart::Second, seconds, 60),
+        ] {
+            if value >= limit {
+                return Err(TimeOfDayError::OutOfRange { part, value });
+            }
+        }
+        Ok(TimeOfDay(hours * 3600 + minutes * 60 + seconds))
     }
 
     /// Seconds since midnight.
@@ -260,16 +273,7 @@ impl FromStr for TimeOfDay {
             return Err(TimeOfDayError::Format);
         }
         let [hours, minutes, seconds] = values;
-        for (part, value, limit) in [
-            (TimePart::Hour, hours, 24),
-            (TimePart::Minute, minutes, 60),
-            (TimePart::Second, seconds, 60),
-        ] {
-            if value >= limit {
-                return Err(TimeOfDayError::OutOfRange { part, value });
-            }
-        }
-        TimeOfDay::new(hours, minutes, seconds).ok_or(TimeOfDayError::Format)
+        TimeOfDay::on_clock(hours, minutes, seconds)
     }
 }
 
