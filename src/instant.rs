@@ -92,13 +92,8 @@ impl Instant {
     pub fn as_millisecond(&self) -> i64 {
         let local = self.datetime.duration_since(EPOCH);
         let utc = local - SignedDuration::from_secs(i64::from(self.offset.seconds()));
-        let millis = utc.as_millis();
         // Fractions below a millisecond round towards the past.
-        let millis = if utc.subsec_nanos() < 0 && utc.subsec_nanos() % 1_000_000 != 0 {
-            millis - 1
-        } else {
-            millis
-        };
+        let millis = utc.as_nanos().div_euclid(1_000_000);
         i64::try_from(millis).unwrap_or(if millis < 0 { i64::MIN } else { i64::MAX })
     }
 

@@ -5,7 +5,7 @@
 use crate::diag::words::{LINE_WIDTH, shorten, shorten_to};
 use crate::diag::{DatetimeFlaw, FileKind, LinkFlaw, NameFlaw, Problem, RenameFlaw, Scope};
 use crate::manifest::field::Field;
-use crate::manifest::model::{TimeOfDayError, TimePart};
+use crate::manifest::model::{Retry, TimeOfDayError, TimePart};
 
 impl Problem {
     /// The short text under the underline, when it adds something.
@@ -31,7 +31,10 @@ impl Problem {
             Problem::UnsetVariable { .. } => "not set in the environment".to_owned(),
             Problem::NaiveDatetime { .. } => "no UTC offset".to_owned(),
             Problem::WindowOverlap { .. } => "overlaps another window".to_owned(),
-            Problem::UpdateLimit { .. } => "UpdateAiCallTask accepts at most 120".to_owned(),
+            Problem::UpdateLimit { .. } => format!(
+                "UpdateAiCallTask accepts at most {}",
+                Retry::UPDATE_MAX_INTERVAL_MINUTES
+            ),
             _ => return None,
         })
     }
@@ -169,9 +172,10 @@ impl Problem {
             Problem::NoTasks { empty_file: false } => {
                 "list at least one task under `tasks:`".to_owned()
             }
-            Problem::UpdateLimit { .. } => {
-                "a task created with more than 120 could never be updated later".to_owned()
-            }
+            Problem::UpdateLimit { .. } => format!(
+                "a task created with more than {} could never be updated later",
+                Retry::UPDATE_MAX_INTERVAL_MINUTES
+            ),
             Problem::TabIndentation => "YAML forbids tabs for indentation: use spaces".to_owned(),
             Problem::NotAFile {
                 kind: FileKind::Fifo,

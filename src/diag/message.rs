@@ -10,7 +10,7 @@ use crate::diag::{
 };
 use crate::instant::{self, Instant};
 use crate::manifest::field::Field;
-use crate::manifest::model::TimeOfDayError;
+use crate::manifest::model::{Retry, TimeOfDayError};
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -236,9 +236,10 @@ impl fmt::Display for Problem {
             Problem::NoTasks { empty_file: false } => f.write_str("the document has no tasks"),
             Problem::UpdateLimit { minutes } => write!(
                 f,
-                "`{}` is {minutes}: valid when creating, but above the 120 that \
+                "`{}` is {minutes}: valid when creating, but above the {} that \
                  UpdateAiCallTask accepts",
-                Field::RetryIntervalMinutes
+                Field::RetryIntervalMinutes,
+                Retry::UPDATE_MAX_INTERVAL_MINUTES
             ),
         }
     }

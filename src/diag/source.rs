@@ -67,11 +67,6 @@ impl SourceFile {
         &self.text
     }
 
-    /// How many lines the file has (a final line without `\n` counts).
-    pub fn line_count(&self) -> usize {
-        self.line_starts.len()
-    }
-
     /// The text of 1-based line `line`, without its line break.
     pub fn line(&self, line: u32) -> Option<&str> {
         let index = usize::try_from(line).ok()?.checked_sub(1)?;

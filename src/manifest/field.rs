@@ -8,9 +8,12 @@
 //! ([`Field::api`]); the mapping itself lives in `crate::account`.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 
 use schemars::JsonSchema;
 use serde::{Deserialize, Serialize};
+
+use crate::manifest::model::{Retry, TaskSpec};
 
 /// Declares [`Field`] with its key, API words and one-line description.
 macro_rules! fields {
@@ -129,6 +132,20 @@ impl Field {
     pub fn leaf(self) -> &'static str {
         let key = self.key();
         key.rsplit_once('.').map_or(key, |(_, leaf)| leaf)
+    }
+
+    /// The whole numbers a number field takes, from the limits in
+    /// [`crate::manifest::model`]; `None` for the fields that are not numbers.
+    pub fn range(self) -> Option<RangeInclusive<i64>> {
+        fn widen<T: Copy + Into<i64>>(range: &RangeInclusive<T>) -> RangeInclusive<i64> {
+            (*range.start()).into()..=(*range.end()).into()
+        }
+        match self {
+            Field::Concurrency => Some(widen(&TaskSpec::CONCURRENCY)),
+            Field::RetryTimes => Some(widen(&Retry::TIMES)),
+            Field::RetryIntervalMinutes => Some(widen(&Retry::INTERVAL_MINUTES)),
+            _ => None,
+        }
     }
 
     /// The keys of `fields` as they are written inside their mapping.

@@ -77,47 +77,42 @@ pub fn expand(
             Some((name, default)) => (name, Some(default)),
             None => (body, None),
         };
-        if !is_name(name) {
-            flaws.push(Flaw {
-                offset: at,
-                len,
-                problem: Problem::Interpolation {
-                    flaw: InterpolationFlaw::BadName {
-                        text: body.to_owned(),
-                    },
+        let problem = if !is_name(name) {
+            Some(Problem::Interpolation {
+                flaw: InterpolationFlaw::BadName {
+                    text: body.to_owned(),
                 },
-            });
+            })
         } else if default.is_some_and(|default| default.contains("${")) {
-            flaws.push(Flaw {
-                offset: at,
-                len,
-                problem: Problem::Interpolation {
-                    flaw: InterpolationFlaw::Nested,
-                },
-            });
+            Some(Problem::Interpolation {
+                flaw: InterpolationFlaw::Nested,
+            })
         } else if env::is_secret_variable(name) {
             // Refused before the variable is read: its value must reach no
             // message, no plan and no request (issue 7).
+            Some(Problem::SecretVariable {
+                name: name.to_owned(),
+            })
+        } else {
+            // A default stands in for an unset variable and, as the
+            // shell's `:-` does, for an empty one.
+            let value = env(name).filter(|value| !value.is_empty() || default.is_none());
+            match value.as_deref().or(default) {
+                Some(value) => {
+                    out.push_str(value);
+                    None
+                }
+                None => Some(Problem::UnsetVariable {
+                    name: name.to_owned(),
+                }),
+            }
+        };
+        if let Some(problem) = problem {
             flaws.push(Flaw {
                 offset: at,
                 len,
-                problem: Problem::SecretVariable {
-                    name: name.to_owned(),
-                },
+                problem,
             });
-        } else {
-            match (env(name), default) {
-                (Some(value), Some(default)) if value.is_empty() => out.push_str(default),
-                (Some(value), _) => out.push_str(&value),
-                (None, Some(default)) => out.push_str(default),
-                (None, None) => flaws.push(Flaw {
-                    offset: at,
-                    len,
-                    problem: Problem::UnsetVariable {
-                        name: name.to_owned(),
-                    },
-                }),
-            }
         }
         consumed = at + len;
         rest = &inner[close + 1..];

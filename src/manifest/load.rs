@@ -104,13 +104,8 @@ pub fn load(
                     .take(MAX_FILE_BYTES + 1)
                     .read_to_end(&mut bytes)
                     .map_err(ManifestError::Stdin)?;
-                let size = bytes.len() as u64;
-                add(
-                    &mut sources,
-                    &mut failed,
-                    PathBuf::from(STDIN_NAME),
-                    Ok((bytes, size)),
-                );
+                let read = within_limit(bytes.len() as u64).map(|()| bytes);
+                add(&mut sources, &mut failed, PathBuf::from(STDIN_NAME), read);
             }
             Input::File(path) => {
                 let read = read(&path);
@@ -191,6 +186,10 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
             continue;
         }
         let before = inputs.len();
+        // Whether the directory holds a manifest at all: its files may
+        // have been named already by an earlier PATH, which is not an
+        // error. Entries that could not be looked at do not count.
+        let mut any_manifest = false;
         let walk = walkdir::WalkDir::new(path)
             .follow_links(true)
             .sort_by_file_name()
@@ -202,6 +201,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
                     if entry.file_type().is_dir() || !is_manifest_name(entry.path()) {
                         continue;
                     }
+                    any_manifest = true;
                     let file_type = entry.file_type();
                     let found = entry.into_path();
                     (found.clone(), file_input(found, &file_type))
@@ -227,7 +227,7 @@ fn discover(paths: &[PathBuf]) -> Result<Vec<Input>, ManifestError> {
             };
             push(&mut inputs, input.with_path(shown));
         }
-        if inputs.len() == before && !seen_any_manifest(path) {
+        if inputs.len() == before && !any_manifest {
             return Err(ManifestError::NoManifests { path: path.clone() });
         }
     }
@@ -346,17 +346,6 @@ fn broken_link(path: &Path, err: &std::io::Error) -> Option<Problem> {
     })
 }
 
-/// Whether a directory holds a manifest at all (its files may have been
-/// named already by an earlier PATH, which is not an error).
-fn seen_any_manifest(dir: &Path) -> bool {
-    walkdir::WalkDir::new(dir)
-        .follow_links(true)
-        .into_iter()
-        .filter_entry(|entry| entry.depth() == 0 || !is_hidden(entry.file_name()))
-        .filter_map(Result::ok)
-        .any(|entry| !entry.file_type().is_dir() && is_manifest_name(entry.path()))
-}
-
 fn is_hidden(name: &std::ffi::OsStr) -> bool {
     name.to_str().is_some_and(|name| name.starts_with('.'))
 }
@@ -367,8 +356,8 @@ fn is_manifest_name(path: &Path) -> bool {
         .is_some_and(|ext| ext.eq_ignore_ascii_case("yaml") || ext.eq_ignore_ascii_case("yml"))
 }
 
-/// The bytes of a file and its size, or why they cannot be had.
-fn read(path: &Path) -> Result<(Vec<u8>, u64), Problem> {
+/// The bytes of a file, or why they cannot be had.
+fn read(path: &Path) -> Result<Vec<u8>, Problem> {
     let io = |err: std::io::Error| Problem::Read {
         message: err.to_string(),
     };
@@ -380,15 +369,25 @@ fn read(path: &Path) -> Result<(Vec<u8>, u64), Problem> {
     }
     let file = std::fs::File::open(path).map_err(io)?;
     let size = file.metadata().map_err(io)?.len();
-    if size > MAX_FILE_BYTES {
-        return Ok((Vec::new(), size));
-    }
+    within_limit(size)?;
     let mut bytes = Vec::with_capacity(usize::try_from(size).unwrap_or(0));
     file.take(MAX_FILE_BYTES + 1)
         .read_to_end(&mut bytes)
         .map_err(io)?;
-    let size = size.max(bytes.len() as u64);
-    Ok((bytes, size))
+    // The file may have grown since its size was read.
+    within_limit(size.max(bytes.len() as u64))?;
+    Ok(bytes)
+}
+
+/// Refuses a file of `size` bytes when it is larger than [`MAX_FILE_BYTES`].
+fn within_limit(size: u64) -> Result<(), Problem> {
+    if size > MAX_FILE_BYTES {
+        return Err(Problem::TooLarge {
+            size,
+            limit: MAX_FILE_BYTES,
+        });
+    }
+    Ok(())
 }
 
 /// Adds a file to `sources`; a file that cannot be used as text gets its
@@ -397,24 +396,14 @@ fn add(
     sources: &mut Sources,
     failed: &mut Vec<Diagnostic>,
     path: PathBuf,
-    read: Result<(Vec<u8>, u64), Problem>,
+    read: Result<Vec<u8>, Problem>,
 ) {
     match read {
         Err(problem) => {
             let id = sources.add(SourceFile::new(path, String::new()));
             failed.push(Diagnostic::whole_file(id, problem));
         }
-        Ok((_, size)) if size > MAX_FILE_BYTES => {
-            let id = sources.add(SourceFile::new(path, String::new()));
-            failed.push(Diagnostic::whole_file(
-                id,
-                Problem::TooLarge {
-                    size,
-                    limit: MAX_FILE_BYTES,
-                },
-            ));
-        }
-        Ok((bytes, _)) => match String::from_utf8(bytes) {
+        Ok(bytes) => match String::from_utf8(bytes) {
             Ok(text) => {
                 sources.add(SourceFile::new(path, text));
             }

@@ -5,6 +5,7 @@
 //! table for people is in `docs/manifest.md`.
 
 use std::fmt;
+use std::ops::RangeInclusive;
 use std::path::PathBuf;
 use std::str::FromStr;
 
@@ -59,6 +60,9 @@ impl TaskSpec {
     /// refused for a guess. 128 Chinese characters are 256 terminal
     /// columns, which output shows whole ([`crate::diag::words::SHOWN_WIDTH`]).
     pub const MAX_NAME_CHARS: usize = 128;
+
+    /// The calls in flight at once the API accepts (`TaskCps`).
+    pub const CONCURRENCY: RangeInclusive<u32> = 1..=500;
 }
 
 /// When a task starts.
@@ -89,6 +93,19 @@ pub struct Retry {
     pub times: u8,
     /// Minutes between redials, 1–720.
     pub interval_minutes: u16,
+}
+
+impl Retry {
+    /// The redials per number the API accepts (`CallRetryTimes`).
+    pub const TIMES: RangeInclusive<u8> = 1..=3;
+
+    /// The minutes between redials CreateAiCallTask accepts
+    /// (`CallRetryInterval`).
+    pub const INTERVAL_MINUTES: RangeInclusive<u16> = 1..=720;
+
+    /// The most minutes between redials UpdateAiCallTask accepts
+    /// (`aiccs-api.md` §3.8): a task created with more cannot be updated.
+    pub const UPDATE_MAX_INTERVAL_MINUTES: u16 = 120;
 }
 
 /// A time window of a day during which calls are made: `start` < `end`.
@@ -204,8 +221,21 @@ impl schemars::JsonSchema for TimeOfDay {
 impl TimeOfDay {
     /// The time `hours:minutes:seconds`, if it exists on a clock.
     pub fn new(hours: u32, minutes: u32, seconds: u32) -> Option<TimeOfDay> {
-        (hours < 24 && minutes < 60 && seconds < 60)
-            .then(|| TimeOfDay(hours * 3600 + minutes * 60 + seconds))
+        TimeOfDay::on_clock(hours, minutes, seconds).ok()
+    }
+
+    /// The time `hours:minutes:seconds`, or the first part beyond the clock.
+    fn on_clock(hours: u32, minutes: u32, seconds: u32) -> Result<TimeOfDay, TimeOfDayError> {
+        for (part, value, limit) in [
+            (TimePart::Hour, hours, 24),
+            (TimePart::Minute, minutes, 60),
+            (TimePart::Second, seconds, 60),
+        ] {
+            if value >= limit {
+                return Err(TimeOfDayError::OutOfRange { part, value });
+            }
+        }
+        Ok(TimeOfDay(hours * 3600 + minutes * 60 + seconds))
     }
 
     /// Seconds since midnight.
@@ -243,16 +273,7 @@ impl FromStr for TimeOfDay {
             return Err(TimeOfDayError::Format);
         }
         let [hours, minutes, seconds] = values;
-        for (part, value, limit) in [
-            (TimePart::Hour, hours, 24),
-            (TimePart::Minute, minutes, 60),
-            (TimePart::Second, seconds, 60),
-        ] {
-            if value >= limit {
-                return Err(TimeOfDayError::OutOfRange { part, value });
-            }
-        }
-        TimeOfDay::new(hours, minutes, seconds).ok_or(TimeOfDayError::Format)
+        TimeOfDay::on_clock(hours, minutes, seconds)
     }
 }
 

@@ -18,7 +18,7 @@
 
 use schemars::{JsonSchema, Schema};
 
-use crate::manifest::model::{DeclaredStatus, RetryReason, Weekday};
+use crate::manifest::model::{DeclaredStatus, Retry, RetryReason, TaskSpec, Weekday};
 
 /// `HH:MM` or `HH:MM:SS`, 24-hour clock, two digits each.
 const TIME_PATTERN: &str = r"^([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9])?$";
@@ -60,7 +60,7 @@ pub struct Task {
     /// exactly, unique across all manifests. Tasks cannot be deleted, so a
     /// name is used for good. At most 128 characters: the name travels in
     /// the URL of every request that creates or looks up the task.
-    #[schemars(length(min = 1, max = crate::manifest::model::TaskSpec::MAX_NAME_CHARS))]
+    #[schemars(length(min = 1, max = TaskSpec::MAX_NAME_CHARS))]
     pub name: String,
     /// Names the task had before (UpdateAiCallTask can change TaskName):
     /// one name or a list. When no account task has `name` but one has an
@@ -104,7 +104,7 @@ pub struct TaskFields {
     pub start: Option<StartField>,
     /// Calls in flight at once (TaskCps), 1 to 500. Unset or `null`: not
     /// managed by aicall (not sent, not compared).
-    #[schemars(range(min = 1, max = 500))]
+    #[schemars(range(min = *TaskSpec::CONCURRENCY.start(), max = *TaskSpec::CONCURRENCY.end()))]
     pub concurrency: Option<u32>,
     /// Days on which calls are made (CallDay). At least one, no repeats.
     #[schemars(rename = "callDays", length(min = 1), extend("uniqueItems" = true), transform = not_null)]
@@ -174,11 +174,14 @@ pub struct RetryField {
     #[schemars(length(min = 1), extend("uniqueItems" = true))]
     pub reasons: Vec<RetryReason>,
     /// Redials per number (CallRetryTimes), 1 to 3.
-    #[schemars(range(min = 1, max = 3))]
+    #[schemars(range(min = *Retry::TIMES.start(), max = *Retry::TIMES.end()))]
     pub times: u8,
     /// Minutes between redials (CallRetryInterval), 1 to 720. Above 120 is
     /// valid on creation but refused by UpdateAiCallTask: aicall warns.
-    #[schemars(rename = "intervalMinutes", range(min = 1, max = 720))]
+    #[schemars(
+        rename = "intervalMinutes",
+        range(min = *Retry::INTERVAL_MINUTES.start(), max = *Retry::INTERVAL_MINUTES.end())
+    )]
     pub interval_minutes: u16,
 }
 

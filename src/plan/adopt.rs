@@ -137,7 +137,7 @@ fn adopt_one(task: &AccountTask, carriers: usize, options: AdoptOptions) -> Task
     };
 
     let concurrency = match config.concurrency {
-        Some(n @ 1..=500) => Some(n),
+        Some(n) if TaskSpec::CONCURRENCY.contains(&n) => Some(n),
         Some(n) => {
             notes.push(Gap::ConcurrencyUnmanaged {
                 value: i64::from(n),
@@ -182,14 +182,8 @@ fn adopt_one(task: &AccountTask, carriers: usize, options: AdoptOptions) -> Task
             if reasons.is_empty() {
                 gaps.push(Gap::RetryWithoutReasons);
             }
-            let times = in_range(*times, Field::RetryTimes, 1, 3, &mut gaps);
-            let interval = in_range(
-                *interval_minutes,
-                Field::RetryIntervalMinutes,
-                1,
-                720,
-                &mut gaps,
-            );
+            let times = in_range(*times, Field::RetryTimes, &mut gaps);
+            let interval = in_range(*interval_minutes, Field::RetryIntervalMinutes, &mut gaps);
             match (times, interval) {
                 (Some(times), Some(interval)) => Some(SpecRetry {
                     reasons: reasons.clone(),
@@ -243,18 +237,20 @@ fn adopt_one(task: &AccountTask, carriers: usize, options: AdoptOptions) -> Task
     }
 }
 
-/// `value` when a manifest accepts it, else a gap.
-fn in_range(value: u32, field: Field, min: u32, max: u32, gaps: &mut Vec<Gap>) -> Option<u32> {
-    if (min..=max).contains(&value) {
-        Some(value)
-    } else {
-        gaps.push(Gap::OutOfRange {
-            field,
-            value: i64::from(value),
-            min: i64::from(min),
-            max: i64::from(max),
-        });
-        None
+/// `value` when a manifest accepts it for `field` ([`Field::range`]),
+/// else a gap.
+fn in_range(value: u32, field: Field, gaps: &mut Vec<Gap>) -> Option<u32> {
+    match field.range() {
+        Some(range) if !range.contains(&i64::from(value)) => {
+            gaps.push(Gap::OutOfRange {
+                field,
+                value: i64::from(value),
+                min: *range.start(),
+                max: *range.end(),
+            });
+            None
+        }
+        _ => Some(value),
     }
 }
 

@@ -26,15 +26,12 @@
 use jiff::Timestamp;
 
 use crate::manifest::field::Field;
+use crate::manifest::model::Retry as SpecRetry;
 
 use super::diff::{Comparison, compare};
 use super::model::{
     Action, BlockReason, DeclaredStatus, DesiredTask, ObservedTask, Retry, Start, Step, TaskStatus,
 };
-
-/// The most minutes between redials UpdateAiCallTask accepts
-/// (`aiccs-api.md` §3.8; CreateAiCallTask accepts 720).
-pub const UPDATE_RETRY_INTERVAL_MAX: u32 = 120;
 
 /// What the plan does with one existing task.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -68,7 +65,7 @@ pub fn existing(
         if let Some(Retry::On {
             interval_minutes, ..
         }) = desired.config.retry
-            && interval_minutes > UPDATE_RETRY_INTERVAL_MAX
+            && interval_minutes > u32::from(SpecRetry::UPDATE_MAX_INTERVAL_MINUTES)
         {
             blocked.push(BlockReason::RetryIntervalOverUpdateLimit {
                 minutes: interval_minutes,

@@ -6,8 +6,8 @@
 use crate::diag::{Problem, RenameFlaw, Span, suggest};
 use crate::manifest::field::Field;
 use crate::manifest::model::DeclaredStatus;
-use crate::manifest::validate::{Checker, unquote};
-use crate::manifest::yaml::{Node, NodeKind, shown};
+use crate::manifest::validate::Checker;
+use crate::manifest::yaml::{Node, NodeKind};
 
 impl Checker<'_, '_> {
     /// `running` or `stopped`; `null` leaves the status unmanaged,
@@ -21,10 +21,7 @@ impl Checker<'_, '_> {
         match word.parse::<DeclaredStatus>() {
             Ok(status) => Some(Some(status)),
             Err(()) => {
-                let found = match node.as_scalar() {
-                    Some(scalar) => unquote(&shown(node, scalar, self.file)),
-                    None => word.to_owned(),
-                };
+                let found = self.written(node);
                 let lower = word.to_lowercase();
                 self.report(
                     node.span,

@@ -4,39 +4,37 @@
 use crate::diag::{Diagnostic, Expected, Problem, SourceFile, Span, suggest};
 use crate::manifest::field::Field;
 use crate::manifest::model::Weekday;
-use crate::manifest::validate::{Checker, unquote};
-use crate::manifest::yaml::{Node, NodeKind, Style, shown};
+use crate::manifest::validate::Checker;
+use crate::manifest::yaml::{Node, NodeKind, Style};
 
 impl Checker<'_, '_> {
     /// A non-empty list of distinct words of a closed set, canonical order.
     pub(super) fn words<T: Copy + Ord + std::str::FromStr>(
         &mut self,
         node: &Node<'_>,
-        field: &str,
+        field: Field,
         allowed: &'static [&'static str],
     ) -> Option<Vec<T>> {
+        let key = field.key();
         if !matches!(node.kind, NodeKind::Sequence(_)) {
             let fix = as_list::<T>(node, field, self.file);
-            self.type_error_with_fix(node, field, Expected::List, fix);
+            self.type_error_with_fix(node, key, Expected::List, fix);
             return None;
         }
-        let items = self.list(node, field)?;
+        let items = self.list(node, key)?;
         let mut ok = true;
         let mut seen: Vec<(T, Span)> = Vec::with_capacity(items.len());
         for item in items {
-            let Some(word) = self.string(item, field) else {
+            let Some(word) = self.string(item, key) else {
                 ok = false;
                 continue;
             };
             let Ok(value) = word.parse::<T>() else {
-                let found = match item.as_scalar() {
-                    Some(scalar) => unquote(&shown(item, scalar, self.file)),
-                    None => word.to_owned(),
-                };
+                let found = self.written(item);
                 self.report(
                     item.span,
                     Problem::Enum {
-                        field: field.to_owned(),
+                        field: key.to_owned(),
                         suggestion: suggest(word, allowed),
                         found,
                         allowed,
@@ -50,7 +48,7 @@ impl Checker<'_, '_> {
                     self.id,
                     item.span,
                     Problem::DuplicateItem {
-                        field: field.to_owned(),
+                        field: key.to_owned(),
                         value: word.to_owned(),
                     },
                 )
@@ -90,7 +88,7 @@ impl Checker<'_, '_> {
     }
 
     pub(super) fn call_days(&mut self, node: &Node<'_>) -> Option<Vec<Weekday>> {
-        self.words(node, Field::CallDays.key(), Weekday::WORDS)
+        self.words(node, Field::CallDays, Weekday::WORDS)
     }
 }
 
@@ -100,7 +98,7 @@ impl Checker<'_, '_> {
 /// `${...}`, whose value is not what the file says.
 fn as_list<T: std::str::FromStr>(
     node: &Node<'_>,
-    field: &str,
+    field: Field,
     file: &SourceFile,
 ) -> Option<String> {
     let scalar = node.as_scalar()?;
@@ -115,8 +113,7 @@ fn as_list<T: std::str::FromStr>(
     };
     let valid = !written.contains('\n') && words.iter().all(|word| word.parse::<T>().is_ok());
     // The key as written in its mapping: `reasons`, not `retry.reasons`.
-    let key = field.rsplit('.').next().unwrap_or(field);
-    valid.then(|| format!("write a list: {key}: [{written}]"))
+    valid.then(|| format!("write a list: {}: [{written}]", field.leaf()))
 }
 
 #[cfg(test)]

@@ -25,10 +25,8 @@ mod start;
 mod task;
 mod windows;
 
-use std::path::Path;
-
 use crate::diag::{Diagnostic, Expected, FileId, Problem, Scope, SourceFile, Span};
-use crate::manifest::yaml::{Document, NodeKind, Resolved, describe, shown};
+use crate::manifest::yaml::{Document, Node, NodeKind, Resolved, describe, shown};
 
 pub use names::{check_names, check_renames};
 use task::Fields;
@@ -59,7 +57,6 @@ impl<T> Slot<T> {
 pub struct Checker<'f, 'o> {
     file: &'f SourceFile,
     id: FileId,
-    path: &'f Path,
     out: &'o mut Vec<Diagnostic>,
     /// Keys offered as "did you mean" in the current document (defaults)
     /// and task: a misspelt key is not reported a second time as missing.
@@ -72,7 +69,6 @@ impl<'f, 'o> Checker<'f, 'o> {
         Checker {
             file,
             id,
-            path: file.path(),
             out,
             suggested: Vec::new(),
         }
@@ -80,6 +76,14 @@ impl<'f, 'o> Checker<'f, 'o> {
 
     fn report(&mut self, span: Span, problem: Problem) {
         self.out.push(Diagnostic::new(self.id, span, problem));
+    }
+
+    /// A scalar as written (its first line: [`shown`]), without the quotes
+    /// around it; empty for a collection, which is not one value.
+    fn written(&self, node: &Node<'_>) -> String {
+        node.as_scalar()
+            .map(|scalar| unquote(&shown(node, scalar, self.file)))
+            .unwrap_or_default()
     }
 
     /// Checks one document; `None` when it is empty (no content at all).

@@ -19,20 +19,20 @@ impl Checker<'_, '_> {
             let value = &entry.value;
             match self.field(entry, Field::RETRY, &scope) {
                 Some(field @ Field::RetryReasons) => {
-                    reasons = Slot::from_option(self.words(value, field.key(), RetryReason::WORDS));
+                    reasons = Slot::from_option(self.words(value, field, RetryReason::WORDS));
                 }
                 Some(field @ Field::RetryTimes) => {
                     times = Slot::from_option(
-                        self.integer(value, field.key(), 1, 3, "CallRetryTimes")
+                        self.integer(value, field)
                             .and_then(|n| u8::try_from(n).ok()),
                     );
                 }
                 Some(field @ Field::RetryIntervalMinutes) => {
                     let minutes = self
-                        .integer(value, field.key(), 1, 720, "CallRetryInterval")
+                        .integer(value, field)
                         .and_then(|n| u16::try_from(n).ok());
                     if let Some(minutes) = minutes
-                        && minutes > 120
+                        && minutes > Retry::UPDATE_MAX_INTERVAL_MINUTES
                     {
                         // §3.8: Create takes up to 720, Update only 120.
                         self.report(value.span, Problem::UpdateLimit { minutes });

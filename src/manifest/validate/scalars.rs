@@ -145,20 +145,18 @@ impl Checker<'_, '_> {
         Some((name.to_owned(), node.span))
     }
 
-    /// A whole number in `min..=max`.
-    pub(super) fn integer(
-        &mut self,
-        node: &Node<'_>,
-        field: &str,
-        min: i64,
-        max: i64,
-        parameter: &'static str,
-    ) -> Option<i64> {
+    /// A whole number in the field's range ([`Field::range`]), reported
+    /// with the API parameter it maps to.
+    pub(super) fn integer(&mut self, node: &Node<'_>, field: Field) -> Option<i64> {
+        let (key, parameter) = (field.key(), field.api());
+        let (min, max) = field
+            .range()
+            .map_or((i64::MIN, i64::MAX), |range| (*range.start(), *range.end()));
         let scalar = match node.as_scalar() {
             Some(scalar) if scalar.reported => return None,
             Some(scalar) => scalar,
             None => {
-                self.type_error(node, field, Expected::Integer);
+                self.type_error(node, key, Expected::Integer);
                 return None;
             }
         };
@@ -172,15 +170,15 @@ impl Checker<'_, '_> {
         if !(is_number && decimal) {
             let fix = match scalar.resolve() {
                 Resolved::Str if decimal && scalar.style == Style::Quoted => {
-                    Some(format!("remove the quotes: {field}: {text}"))
+                    Some(format!("remove the quotes: {key}: {text}"))
                 }
-                Resolved::Int => Some(format!("write `{field}` in decimal")),
+                Resolved::Int => Some(format!("write `{key}` in decimal")),
                 _ => None,
             };
             self.report(
                 node.span,
                 Problem::Type {
-                    field: field.to_owned(),
+                    field: key.to_owned(),
                     expected: Expected::Integer,
                     found: describe(node, self.file),
                     fix,
@@ -194,7 +192,7 @@ impl Checker<'_, '_> {
                 self.report(
                     node.span,
                     Problem::Range {
-                        field: field.to_owned(),
+                        field: key.to_owned(),
                         min,
                         max,
                         found: written,

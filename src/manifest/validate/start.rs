@@ -5,7 +5,7 @@ use crate::diag::{DatetimeFlaw, Expected, Problem, Scope, suggest};
 use crate::instant::{self, Instant, Unreadable};
 use crate::manifest::field::Field;
 use crate::manifest::model::{Scheduled, Start};
-use crate::manifest::validate::{Checker, first_line, unquote};
+use crate::manifest::validate::{Checker, first_line};
 use crate::manifest::yaml::{Node, NodeKind, Resolved, describe, shown};
 
 const START_KEYS: &[&str] = &["at"];
@@ -74,10 +74,7 @@ impl Checker<'_, '_> {
     /// `start.at`: RFC 3339 with an explicit offset.
     fn at(&mut self, node: &Node<'_>) -> Option<Scheduled> {
         let text = self.string(node, "start.at")?.trim().to_owned();
-        let written = node.as_scalar().map_or_else(
-            || text.clone(),
-            |scalar| unquote(&shown(node, scalar, self.file)),
-        );
+        let written = self.written(node);
         let flaw = match Instant::parse(&text) {
             Ok(at) if !at.is_whole_millisecond() => DatetimeFlaw::Precision,
             Ok(at) if at.as_millisecond() < instant::FIRST_MS => DatetimeFlaw::BeforeEpoch,

@@ -148,7 +148,7 @@ impl Checker<'_, '_> {
                 status,
                 renamed_from: renamed_from.iter().map(|(old, _)| old.clone()).collect(),
                 origin: Origin {
-                    file: self.path.to_path_buf(),
+                    file: self.file.path().to_path_buf(),
                     document,
                     line: span.line,
                     column: span.column,
@@ -194,7 +194,7 @@ impl Checker<'_, '_> {
                         Slot::Set(None)
                     } else {
                         Slot::from_option(
-                            self.integer(value, field.key(), 1, 500, "TaskCps")
+                            self.integer(value, field)
                                 .and_then(|n| u32::try_from(n).ok())
                                 .map(Some),
                         )

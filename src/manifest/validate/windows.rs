@@ -4,7 +4,7 @@
 use crate::diag::{Diagnostic, Expected, Problem, Scope, Span};
 use crate::manifest::field::Field;
 use crate::manifest::model::{TimeOfDay, TimeOfDayError, Window};
-use crate::manifest::validate::{Checker, Slot, first_line, unquote};
+use crate::manifest::validate::{Checker, Slot, first_line};
 use crate::manifest::yaml::{Node, NodeKind, Resolved, shown};
 
 const WINDOW_KEYS: &[&str] = &["start", "end"];
@@ -107,10 +107,7 @@ impl Checker<'_, '_> {
         match text.parse::<TimeOfDay>() {
             Ok(time) => Some(time),
             Err(flaw) => {
-                let found = match node.as_scalar() {
-                    Some(scalar) => unquote(&shown(node, scalar, self.file)),
-                    None => text.to_owned(),
-                };
+                let found = self.written(node);
                 self.report(
                     node.span,
                     Problem::TimeFormat {

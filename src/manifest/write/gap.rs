@@ -6,7 +6,9 @@
 
 use std::fmt;
 
+use crate::diag::plural;
 use crate::manifest::field::Field;
+use crate::manifest::model::TaskSpec;
 
 /// One thing the manifest language cannot say about an account task.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -123,13 +125,15 @@ impl fmt::Display for Gap {
                     f,
                     "the account also sets {}, which no manifest field expresses; an update by aicall keeps {} as {}",
                     list.join(", "),
-                    if settings.len() == 1 { "it" } else { "them" },
-                    if settings.len() == 1 { "it is" } else { "they are" }
+                    plural(settings.len(), "it", "them"),
+                    plural(settings.len(), "it is", "they are")
                 )
             }
             Gap::ConcurrencyUnmanaged { value } => write!(
                 f,
-                "`concurrency` is {value} in the account, and a manifest takes 1 to 500: left unmanaged"
+                "`concurrency` is {value} in the account, and a manifest takes {} to {}: left unmanaged",
+                TaskSpec::CONCURRENCY.start(),
+                TaskSpec::CONCURRENCY.end()
             ),
             Gap::StatusFailed => f.write_str(
                 "its start failed (FAILED): `status` is left unmanaged; declare `running` to start it again or `stopped` to keep it off",

@@ -26,6 +26,7 @@ pub(crate) mod scalar;
 use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
+use crate::diag::plural;
 use crate::manifest::field::Field;
 use crate::manifest::model::{DeclaredStatus, Retry, Start, TimeOfDay, Weekday, Window};
 
@@ -141,8 +142,8 @@ pub fn write(tasks: &[Task], schema: &str) -> Written {
             out,
             "\n# {} more account {} cannot be declared, and {} no declared task to sit beside:\n#",
             leftover.len(),
-            if leftover.len() == 1 { "task" } else { "tasks" },
-            if leftover.len() == 1 { "has" } else { "have" },
+            plural(leftover.len(), "task", "tasks"),
+            plural(leftover.len(), "has", "have"),
         );
         for task in leftover {
             commented += 1;

@@ -144,27 +144,21 @@ impl<'a> Builder<'a, '_> {
                     ScalarStyle::SingleQuoted | ScalarStyle::DoubleQuoted => Style::Quoted,
                     ScalarStyle::Literal | ScalarStyle::Folded => Style::Block,
                 };
-                let kind = match self.check_tag(tag.as_deref(), tag_span) {
-                    TagMeaning::None => NodeKind::Scalar(Scalar {
+                // `!!str` (or `!`) reads as quoted, `!!int` and the like as plain.
+                let style = match self.check_tag(tag.as_deref(), tag_span) {
+                    TagMeaning::None => Some(style),
+                    TagMeaning::Str => Some(Style::Quoted),
+                    TagMeaning::Typed => Some(Style::Plain),
+                    TagMeaning::Invalid => None,
+                };
+                let kind = style.map_or(NodeKind::Invalid, |style| {
+                    NodeKind::Scalar(Scalar {
                         text,
                         style,
                         substituted: false,
                         reported: false,
-                    }),
-                    TagMeaning::Str => NodeKind::Scalar(Scalar {
-                        text,
-                        style: Style::Quoted,
-                        substituted: false,
-                        reported: false,
-                    }),
-                    TagMeaning::Typed => NodeKind::Scalar(Scalar {
-                        text,
-                        style: Style::Plain,
-                        substituted: false,
-                        reported: false,
-                    }),
-                    TagMeaning::Invalid => NodeKind::Invalid,
-                };
+                    })
+                });
                 self.complete(Node { span, kind }, 1, 1, anchor);
             }
             Event::SequenceStart(style, anchor, tag) => {
@@ -239,29 +233,13 @@ impl<'a> Builder<'a, '_> {
             // to one that has not means the collection contains its alias.
             let name = self.file.slice(span).trim_start_matches('*').to_owned();
             self.report(span, Problem::RecursiveAlias { name });
-            self.complete(
-                Node {
-                    span,
-                    kind: NodeKind::Invalid,
-                },
-                1,
-                1,
-                0,
-            );
+            self.invalid(span);
             return;
         };
         let (size, height) = (target.size, target.height);
         if self.stack.len() + height > MAX_DEPTH {
             self.report(span, Problem::TooDeep { limit: MAX_DEPTH });
-            self.complete(
-                Node {
-                    span,
-                    kind: NodeKind::Invalid,
-                },
-                1,
-                1,
-                0,
-            );
+            self.invalid(span);
             return;
         }
         self.alias_nodes = self.alias_nodes.saturating_add(size);
@@ -275,19 +253,17 @@ impl<'a> Builder<'a, '_> {
                     },
                 );
             }
-            self.complete(
-                Node {
-                    span,
-                    kind: NodeKind::Invalid,
-                },
-                1,
-                1,
-                0,
-            );
+            self.invalid(span);
             return;
         }
         let node = target.node.clone();
         self.complete(node, size, height, 0);
+    }
+
+    /// Hands an invalid node, already reported, to its parent.
+    fn invalid(&mut self, span: Span) {
+        let kind = NodeKind::Invalid;
+        self.complete(Node { span, kind }, 1, 1, 0);
     }
 
     /// Hands a finished node to its parent (or makes it the document).
