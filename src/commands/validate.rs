@@ -28,7 +28,7 @@ pub fn run(settings: &settings::Validate, output: &Output) -> Result<ExitStatus,
     let valid = format!(
         "{} in {} valid\n",
         count(loaded.tasks.len(), "task"),
-        count(loaded.files, "file"),
+        count(loaded.files(), "file"),
     );
     match settings.format {
         DiagnosticFormat::Json => print(&render_json(&loaded.diagnostics, &loaded.sources))?,
@@ -52,7 +52,7 @@ pub fn run(settings: &settings::Validate, output: &Output) -> Result<ExitStatus,
         }
     }
     step_summary::append(settings.step_summary.as_deref(), output, |room| {
-        job_summary::validate(&problems, loaded.tasks.len(), loaded.files, room)
+        job_summary::validate(&problems, loaded.tasks.len(), loaded.files(), room)
     });
     Ok(if loaded.has_errors() {
         ExitStatus::Failure

@@ -70,11 +70,14 @@ pub struct Loaded {
     pub diagnostics: Vec<Diagnostic>,
     /// The files read, for rendering diagnostics.
     pub sources: Sources,
-    /// How many files were read.
-    pub files: usize,
 }
 
 impl Loaded {
+    /// How many files were read.
+    pub fn files(&self) -> usize {
+        self.sources.len()
+    }
+
     /// Whether any diagnostic is an error (warnings do not count).
     pub fn has_errors(&self) -> bool {
         self.diagnostics.iter().any(Diagnostic::is_error)
@@ -485,7 +488,6 @@ fn check(
     Loaded {
         tasks,
         diagnostics,
-        files: sources.len(),
         sources,
     }
 }
