@@ -684,7 +684,7 @@ async fn issue_12_an_oidc_token_file_rotated_between_refreshes_is_read_again() {
 /// emulator's clock; what it refuses, it refuses with STS's codes.
 #[tokio::test]
 async fn issue_12_the_emulators_sts_over_raw_http() {
-    use crate::emulator::{Prepared, Raw};
+    use crate::common::raw::{Prepared, Raw, Reply, owned};
 
     let emulator = aicall::emulator::Emulator::start(aicall::emulator::Config::default())
         .await
@@ -694,15 +694,10 @@ async fn issue_12_the_emulators_sts_over_raw_http() {
         let mut pairs = raw.v1_common(action);
         pairs.retain(|(name, _)| name != "Version");
         pairs.push(("Version".to_owned(), "2015-04-01".to_owned()));
-        pairs.extend(
-            params
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
-        );
+        pairs.extend(owned(params));
         raw.v1_signed("POST", pairs, true)
     };
-    let code =
-        |reply: &crate::emulator::Reply| reply.json["Code"].as_str().unwrap_or_default().to_owned();
+    let code = |reply: &Reply| reply.code().to_owned();
 
     let reply = raw
         .send(sts(
