@@ -914,17 +914,7 @@ async fn throttling_every_nth_request_has_no_side_effect() {
     })
     .await;
     raw.create("a", &[]).await.ok();
-    let second = raw.v1(
-        "CreateAiCallTask",
-        &[
-            ("TaskName", "b"),
-            ("AgentId", "1"),
-            ("VirtualNumber", "2"),
-            ("StartType", "IMMEDIATE"),
-            ("CallDay", CALL_DAY),
-            ("CallTime", CALL_TIME),
-        ],
-    );
+    let second = raw.create_request("b", &[("AgentId", "1"), ("VirtualNumber", "2")]);
     let throttled = raw.send(second.clone()).await;
     throttled.gateway(400, "Throttling.User");
     assert_eq!(throttled.headers["x-acs-retry-after"], "250");
@@ -972,17 +962,7 @@ async fn over_quota_is_throttled_with_the_gateways_header_and_no_side_effect() {
     })
     .await;
     raw.create("a", &[]).await.ok();
-    let second = raw.v1(
-        "CreateAiCallTask",
-        &[
-            ("TaskName", "b"),
-            ("AgentId", "1"),
-            ("VirtualNumber", "2"),
-            ("StartType", "IMMEDIATE"),
-            ("CallDay", CALL_DAY),
-            ("CallTime", CALL_TIME),
-        ],
-    );
+    let second = raw.create_request("b", &[("AgentId", "1"), ("VirtualNumber", "2")]);
     let throttled = raw.send(second.clone()).await;
     throttled.gateway(400, "Throttling.User");
     assert!(

@@ -284,7 +284,10 @@ impl Raw {
         self.send(self.v1(action, params)).await
     }
 
-    pub async fn create(&self, name: &str, extra: &[(&str, &str)]) -> Reply {
+    /// A V1 CreateAiCallTask of `name`, signed and not sent: a valid task,
+    /// each parameter of `extra` replacing the default of its name (or
+    /// added).
+    pub fn create_request(&self, name: &str, extra: &[(&str, &str)]) -> Prepared {
         let mut params = vec![
             ("TaskName", name),
             ("AgentId", "1180123456789012345"),
@@ -297,7 +300,12 @@ impl Raw {
             params.retain(|(p, _)| p != n);
             params.push((n, v));
         }
-        self.call("CreateAiCallTask", &params).await
+        self.v1("CreateAiCallTask", &params)
+    }
+
+    /// [`Raw::create_request`], sent.
+    pub async fn create(&self, name: &str, extra: &[(&str, &str)]) -> Reply {
+        self.send(self.create_request(name, extra)).await
     }
 
     /// Creates and returns the new ID, as text.
