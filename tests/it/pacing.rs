@@ -12,15 +12,12 @@
 use std::collections::BTreeMap;
 
 use aicall::account::{self, AccountWriter, ReadOptions};
-use aicall::api::{
-    CallWindow, Client, ClientConfig, CreateTask, Credentials, Endpoint, PageQuery, StartType,
-    TaskSettings, UpdateTask,
-};
+use aicall::api::{Client, ClientConfig, CreateTask, Credentials, Endpoint, PageQuery, UpdateTask};
 use aicall::apply::{self, Cancellation, Job, Work};
 use aicall::emulator::{Config, Emulator, Faults, NewTask, Operation, Quotas};
-use aicall::secret::Secret;
 use futures_util::StreamExt as _;
 
+use crate::common::api::{emulator, simple_request};
 use crate::common::cloud::{Cloud, assert_contains, base, plain_manifest};
 use crate::common::harness::Test;
 
@@ -35,16 +32,12 @@ fn fault_mix() -> Faults {
     }
 }
 
-async fn emulator(config: Config) -> Emulator {
-    Emulator::start(config).await.expect("the emulator starts")
-}
-
 /// A client configured as `plan` and `apply` configure theirs by default.
 fn default_client(emulator: &Emulator) -> Client {
     let endpoint = Endpoint::parse(&emulator.endpoint()).unwrap();
     let credentials = Credentials::new(
         emulator.access_key_id(),
-        Secret::new(emulator.access_key_secret().expose()),
+        emulator.access_key_secret().clone(),
         "the emulator's demo pair",
     );
     let mut config = ClientConfig::new(endpoint, credentials);
@@ -54,21 +47,6 @@ fn default_client(emulator: &Emulator) -> Client {
 
 fn names(prefix: &str, count: usize) -> Vec<String> {
     (0..count).map(|i| format!("{prefix}-{i:04}")).collect()
-}
-
-fn create_request(name: &str) -> CreateTask {
-    let mut settings = TaskSettings::new(
-        name,
-        StartType::Immediate,
-        vec!["MONDAY".to_owned()],
-        vec![CallWindow::new("09:00:00", "12:00:00")],
-    );
-    settings.virtual_number = Some("0327121220001".to_owned());
-    CreateTask {
-        agent_id: Some("1180123456789012345".to_owned()),
-        application_code: None,
-        settings,
-    }
 }
 
 /// Creates `names` the way `apply` does: read the account, then the
@@ -83,7 +61,7 @@ async fn apply_names(client: &Client, names: &[String]) -> bool {
         .map(|name| Job {
             name: name.clone(),
             work: Work::Create {
-                request: create_request(name),
+                request: simple_request(name),
                 then_stop: false,
             },
         })
@@ -130,7 +108,7 @@ async fn a_throttled_create_is_resent_and_created_exactly_once() {
     .await;
     let client = default_client(&emulator);
     let names = names("once", 3);
-    let requests: Vec<CreateTask> = names.iter().map(|name| create_request(name)).collect();
+    let requests: Vec<CreateTask> = names.iter().map(|name| simple_request(name)).collect();
     let created =
         futures_util::future::join_all(requests.iter().map(|r| client.create_task(r))).await;
     assert!(created.iter().all(Result::is_ok), "{created:?}");

@@ -1,8 +1,12 @@
 //! What every area of the integration tests shares: the fluent helper that
-//! runs the binary ([`harness`]), an emulator in the test process with
+//! runs the binary ([`harness`]), the library's client against an
+//! in-process emulator ([`api`]), an emulator in the test process with
 //! the binary pointed at it ([`cloud`]), and a raw signed-HTTP client for
 //! the emulator ([`raw`]).
 
+/// The in-process emulator and a create request, for tests of the API
+/// client.
+pub mod api;
 /// An emulator in the test process with the binary pointed at it; the
 /// fixture manifest and account; account assertions.
 pub mod cloud;
