@@ -11,29 +11,11 @@ use std::time::Duration;
 
 use crate::aicall_snapshot;
 use crate::common::cloud::{Cloud, assert_contains};
-use crate::common::harness::{Output, Test, unindent};
+use crate::common::harness::{Output, Test, manifest};
 
 /// A run that hangs is killed after this and fails. It is generous: the
 /// runs below take well under a second.
 const WATCHDOG: Duration = Duration::from_secs(60);
-
-const VALID: &str = r#"
-    version: 1
-    defaults:
-      agentId: "118012345678901234"
-      virtualNumber: "0327121220001"
-      callDays: [MONDAY]
-      callWindows: [{ start: "09:00", end: "12:00" }]
-      start: immediate
-    tasks:
-      - name: NAME
-"#;
-
-/// A valid manifest with one task named `name` (written as given: quote
-/// it in the argument when it needs quotes).
-fn manifest(name: &str) -> String {
-    unindent(VALID).replace("NAME", name)
-}
 
 /// A manifest whose only task starts at `at`.
 fn starting_at(at: &str) -> String {

@@ -294,6 +294,25 @@ pub fn unindent(text: &str) -> String {
     out
 }
 
+/// [`manifest`]'s text: valid, one task named `NAME`.
+const VALID: &str = r#"
+    version: 1
+    defaults:
+      agentId: "118012345678901234"
+      virtualNumber: "0327121220001"
+      callDays: [MONDAY]
+      callWindows: [{ start: "09:00", end: "12:00" }]
+      start: immediate
+    tasks:
+      - name: NAME
+"#;
+
+/// A valid manifest with one task named `name` (written as given: quote
+/// it in the argument when it needs quotes).
+pub fn manifest(name: &str) -> String {
+    unindent(VALID).replace("NAME", name)
+}
+
 /// Ends the process `pid` at once (the watchdog of [`Test::run_within`]).
 fn kill(pid: u32) {
     #[cfg(unix)]
