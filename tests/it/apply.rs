@@ -13,11 +13,10 @@ use aicall::emulator::{Config, Emulator, Faults, NewTask};
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_contains,
-    assert_no_secret_in, at, base, fixture, fixture_account, fixture_task, plain_manifest,
-    workspace,
+    Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_no_secret_in, base, fixture,
+    fixture_account, fixture_task, plain_manifest,
 };
-use crate::common::harness::Test;
+use crate::common::harness::{Test, assert_contains, at, workspace};
 
 /// Asserts every task was committed by exactly one create and no create
 /// was re-sent for a name that already existed.
@@ -289,8 +288,7 @@ async fn every_fault_at_once_at_parallelism_4_converges_exactly() {
     .await;
     let output = cloud
         .run(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&names))
+            workspace(&plain_manifest(&names))
                 .args(["apply", "--auto-approve", "--parallelism", "4"])
                 .arg("tasks.yaml"),
         )

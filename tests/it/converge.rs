@@ -9,8 +9,8 @@
 
 use aicall::emulator::{Config, Faults, NewTask, TaskId, TaskStatus};
 
-use crate::common::cloud::{Cloud, assert_account, assert_contains, at, base, workspace};
-use crate::common::harness::{Output, Test};
+use crate::common::cloud::{Cloud, assert_account, base};
+use crate::common::harness::{Output, Test, assert_contains, at, workspace};
 
 /// The manifests' shared part; the account's counterpart is [`account`].
 const HEAD: &str = r#"version: 1

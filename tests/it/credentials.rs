@@ -16,10 +16,10 @@ use aicall::emulator::{IdentityConfig, Imds, RequestRecord};
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    self, ACCESS_KEY_ID, Cloud, FIXTURE, SECRET, assert_account, assert_contains, fixture,
-    fixture_account, plain_manifest, workspace,
+    self, ACCESS_KEY_ID, Cloud, FIXTURE, SECRET, assert_account, fixture, fixture_account,
+    plain_manifest,
 };
-use crate::common::harness::Test;
+use crate::common::harness::{Test, assert_contains, at, workspace};
 
 const ROLE: &str = "acs:ram::1234567890123456:role/deployer";
 const OIDC_PROVIDER: &str = "acs:ram::1234567890123456:oidc-provider/ci";
@@ -427,7 +427,7 @@ async fn issue_12_static_sts_credentials_that_expire_mid_run() {
         "tasks.yaml",
     ];
     let first = cloud
-        .run_unpointed(with_keys(cloud::at(&ws).args(args), "github-ci"))
+        .run_unpointed(with_keys(at(&ws).args(args), "github-ci"))
         .await;
     first.assert_code(1);
     // The key is a new one every run: only its mask is stable.
@@ -439,7 +439,7 @@ async fn issue_12_static_sts_credentials_that_expire_mid_run() {
     assert_eq!(cloud.tasks().len(), 2);
 
     let rerun = cloud
-        .run_unpointed(with_keys(cloud::at(&ws).args(args), "github-ci"))
+        .run_unpointed(with_keys(at(&ws).args(args), "github-ci"))
         .await;
     rerun.assert_code(0);
     assert_contains(&rerun.stdout, "2 unchanged");
@@ -499,12 +499,10 @@ async fn issue_12_saved_plans_hold_across_sessions_of_one_role() {
     );
     let ws = workspace(FIXTURE).write(".aliyun/config.json", &profiles);
     let in_ws = |args: &[&str]| {
-        cloud
-            .point_sts(cloud::at(&ws).args(args.iter().copied()))
-            .env(
-                "ALIBABA_CLOUD_CONFIG_FILE",
-                ws.path().join(".aliyun/config.json"),
-            )
+        cloud.point_sts(at(&ws).args(args.iter().copied())).env(
+            "ALIBABA_CLOUD_CONFIG_FILE",
+            ws.path().join(".aliyun/config.json"),
+        )
     };
     cloud
         .run_unpointed(in_ws(&["plan", "--out", "plan.json", "tasks.yaml"]))
@@ -542,7 +540,7 @@ async fn issue_12_saved_plans_hold_across_sessions_of_one_role() {
     let with_keys = |args: &[&str], role: &str| {
         let keys = cloud.issue_credentials(role);
         cloud
-            .point_sts(cloud::at(&ws).args(args.iter().copied()))
+            .point_sts(at(&ws).args(args.iter().copied()))
             .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &keys.access_key_id)
             .env(
                 "ALIBABA_CLOUD_ACCESS_KEY_SECRET",

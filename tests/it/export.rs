@@ -9,10 +9,8 @@ use aicall::emulator::{CallDay, CallWindow, NewTask, RetryReason, StartType, Tas
 use proptest::prelude::*;
 
 use crate::cloud_snapshot;
-use crate::common::cloud::{
-    Cloud, FIXTURE, assert_contains, at, fixture_account, renaming_proxy, workspace,
-};
-use crate::common::harness::{Output, Test};
+use crate::common::cloud::{Cloud, FIXTURE, fixture_account, renaming_proxy};
+use crate::common::harness::{Output, Test, assert_contains, at, workspace};
 
 /// Names that a careless writer would get back as something else, or not
 /// at all: YAML 1.1 and 1.2 words and numbers, indicators, quotes,

@@ -18,8 +18,8 @@ use aicall::emulator::{Config, Emulator, Faults, NewTask, Operation, Quotas};
 use futures_util::StreamExt as _;
 
 use crate::common::api::{emulator, simple_request};
-use crate::common::cloud::{Cloud, assert_contains, base, plain_manifest};
-use crate::common::harness::Test;
+use crate::common::cloud::{Cloud, base, plain_manifest};
+use crate::common::harness::{Test, assert_contains, workspace};
 
 /// The fault mix: every 3rd request throttled, every 4th a 503,
 /// every 5th create's reply dropped after it committed.
@@ -228,11 +228,7 @@ async fn under_the_fault_mix_the_binary_applies_exactly_once() {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let cloud = Cloud::with(|config| config.faults = fault_mix()).await;
     let output = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&refs))
-                .args(["apply", "--auto-approve", "tasks.yaml"]),
-        )
+        .run(workspace(&plain_manifest(&refs)).args(["apply", "--auto-approve", "tasks.yaml"]))
         .await;
     output.assert_code(0);
     assert_contains(&output.stdout, "Apply complete: 8 created.");
@@ -259,11 +255,7 @@ async fn a_service_capping_page_size_at_20_still_gets_a_plan() {
         cloud.seed(tasks).await;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let output = cloud
-            .run(
-                Test::new()
-                    .write("tasks.yaml", plain_manifest(&refs))
-                    .args(["plan", "tasks.yaml"]),
-            )
+            .run(workspace(&plain_manifest(&refs)).args(["plan", "tasks.yaml"]))
             .await;
         output.assert_code(0);
         assert_contains(&output.stdout, "Plan: 0 to create");
@@ -372,14 +364,14 @@ impl Drop for Frozen {
 async fn a_frozen_server_ends_the_plan_at_its_deadline() {
     let server = Frozen::start(&[]);
     server.freeze();
-    let output = crate::common::cloud::run(
-        server.point(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&["a", "b"]))
-                .args(["plan", "--timeout", "1s", "tasks.yaml"]),
-        ),
-    )
-    .await;
+    let output =
+        crate::common::cloud::run(server.point(workspace(&plain_manifest(&["a", "b"])).args([
+            "plan",
+            "--timeout",
+            "1s",
+            "tasks.yaml",
+        ])))
+        .await;
     output.assert_code(1);
     assert_contains(
         &output.stderr,
@@ -399,7 +391,7 @@ async fn a_server_frozen_mid_apply_ends_the_run_at_its_deadline_with_the_create_
     let mut server = Frozen::start(&[]);
     let names: Vec<String> = (0..10).map(|i| format!("frozen-{i:02}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let ws = Test::new().write("tasks.yaml", plain_manifest(&refs));
+    let ws = workspace(&plain_manifest(&refs));
     let args = [
         "apply",
         "--auto-approve",
@@ -477,19 +469,15 @@ async fn a_create_in_flight_at_the_deadline_is_settled_by_look_up() {
     let cloud = Cloud::start().await;
     let held = cloud.hold_first_create();
     let output = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&["held", "later"]))
-                .args([
-                    "apply",
-                    "--auto-approve",
-                    "--parallelism",
-                    "1",
-                    "--timeout",
-                    "1s",
-                    "tasks.yaml",
-                ]),
-        )
+        .run(workspace(&plain_manifest(&["held", "later"])).args([
+            "apply",
+            "--auto-approve",
+            "--parallelism",
+            "1",
+            "--timeout",
+            "1s",
+            "tasks.yaml",
+        ]))
         .await;
     held.release();
     output.assert_code(1);

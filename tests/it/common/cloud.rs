@@ -20,7 +20,7 @@ use aicall::emulator::{
 };
 use aicall::secret::Secret;
 
-use crate::common::harness::{Output, Test};
+use crate::common::harness::{Output, Test, workspace};
 
 /// The AccessKey ID the emulator accepts; shown masked as `****0042`.
 pub const ACCESS_KEY_ID: &str = "aicall-it-key-0042";
@@ -409,23 +409,6 @@ where
     S: Into<std::ffi::OsString>,
 {
     workspace(FIXTURE).args(args)
-}
-
-/// Panics unless `text` contains `needle`, showing `text`.
-#[track_caller]
-pub fn assert_contains(text: &str, needle: &str) {
-    assert!(text.contains(needle), "{needle:?} is missing from:\n{text}");
-}
-
-/// A directory that outlives single runs, with `manifest` in
-/// `tasks.yaml`: keep it, and start each run in it with [`at`].
-pub fn workspace(manifest: &str) -> Test {
-    Test::new().write("tasks.yaml", manifest)
-}
-
-/// A run in `workspace`'s directory.
-pub fn at(workspace: &Test) -> Test {
-    Test::new().current_dir(workspace.path())
 }
 
 /// Panics if the emulator's secret appears in anything `output` printed.

@@ -294,6 +294,24 @@ pub fn unindent(text: &str) -> String {
     out
 }
 
+/// Panics unless `text` contains `needle`, showing `text`.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} is missing from:\n{text}");
+}
+
+/// A test with `manifest` in `tasks.yaml` (unindented, as [`Test::write`]
+/// does). Its directory outlives single runs: keep it, and start each run
+/// in it with [`at`].
+pub fn workspace(manifest: &str) -> Test {
+    Test::new().write("tasks.yaml", manifest)
+}
+
+/// A run in `workspace`'s directory.
+pub fn at(workspace: &Test) -> Test {
+    Test::new().current_dir(workspace.path())
+}
+
 /// [`manifest`]'s text: valid, one task named `NAME`.
 const VALID: &str = r#"
     version: 1
