@@ -13,19 +13,10 @@ use aicall::emulator::{Config, Emulator, Faults, NewTask};
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_no_secret_in, base, fixture,
-    fixture_account, fixture_task, plain_manifest,
+    Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_exactly_once,
+    assert_no_secret_in, base, fixture, fixture_account, fixture_task, plain_manifest,
 };
 use crate::common::harness::{Test, assert_contains, at, workspace};
-
-/// Asserts every task was committed by exactly one create and no create
-/// was re-sent for a name that already existed.
-#[track_caller]
-fn assert_exactly_once(cloud: &Cloud, tasks: usize) {
-    let stats = cloud.stats();
-    assert_eq!(cloud.creates_committed(), tasks, "{stats:?}");
-    assert_eq!(stats.code("TaskNameDuplicate"), 0, "{stats:?}");
-}
 
 /// Applies [`FIXTURE`] from a fresh directory.
 async fn apply_fixture(cloud: &Cloud, args: &[&str]) -> crate::common::harness::Output {

@@ -411,6 +411,15 @@ where
     workspace(FIXTURE).args(args)
 }
 
+/// Asserts every task was committed by exactly one create and no create
+/// was re-sent for a name that already existed.
+#[track_caller]
+pub fn assert_exactly_once(cloud: &Cloud, tasks: usize) {
+    let stats = cloud.stats();
+    assert_eq!(cloud.creates_committed(), tasks, "{stats:?}");
+    assert_eq!(stats.code("TaskNameDuplicate"), 0, "{stats:?}");
+}
+
 /// Panics if the emulator's secret appears in anything `output` printed.
 #[track_caller]
 pub fn assert_no_secret(output: &Output) {
