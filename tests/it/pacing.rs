@@ -19,7 +19,7 @@ use futures_util::StreamExt as _;
 
 use crate::common::api::{emulator, simple_request};
 use crate::common::cloud::{Cloud, base, plain_manifest};
-use crate::common::harness::{Test, assert_contains, workspace};
+use crate::common::harness::{Test, assert_contains, isolated_command, workspace};
 
 /// The fault mix: every 3rd request throttled, every 4th a 503,
 /// every 5th create's reply dropped after it committed.
@@ -283,6 +283,8 @@ async fn a_service_capping_page_size_at_20_still_gets_a_plan() {
 /// as a server that stops answering would. Thawed and killed on drop.
 struct Frozen {
     child: std::process::Child,
+    /// Its `HOME`, empty.
+    _home: tempfile::TempDir,
     /// Kept open: the emulator's stdout stays quiet after its banner.
     _stdout: std::io::BufReader<std::process::ChildStdout>,
     endpoint: String,
@@ -292,11 +294,10 @@ struct Frozen {
 impl Frozen {
     fn start(args: &[&str]) -> Frozen {
         use std::io::BufRead as _;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aicall"))
+        let home = tempfile::tempdir().unwrap();
+        let mut child = isolated_command(home.path())
             .args(["emulator", "--listen", "127.0.0.1:0"])
             .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -313,6 +314,7 @@ impl Frozen {
         let stderr = Some(crate::common::cloud::StderrLines::new(&mut child));
         Frozen {
             child,
+            _home: home,
             _stdout: stdout,
             endpoint,
             stderr,

@@ -36,6 +36,20 @@ pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
 }
 
+/// The binary, with nothing of the developer's environment: an empty one
+/// but `HOME` (set to `home`) and, when set, `PATH`, `SYSTEMROOT` and
+/// `LLVM_PROFILE_FILE`. Every way the tests start it starts here.
+pub fn isolated_command(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
+    command.env_clear().env("HOME", home);
+    for key in ["PATH", "SYSTEMROOT", "LLVM_PROFILE_FILE"] {
+        if let Some(value) = std::env::var_os(key) {
+            command.env(key, value);
+        }
+    }
+    command
+}
+
 /// One run of the binary, being described.
 pub struct Test {
     dir: tempfile::TempDir,
@@ -164,20 +178,13 @@ impl Test {
     }
 
     fn spawn(&self) -> Child {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
+        let mut command = isolated_command(self.dir.path());
         command
             .args(&self.args)
             .current_dir(&self.current_dir)
-            .env_clear()
-            .env("HOME", self.dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for key in ["PATH", "SYSTEMROOT", "LLVM_PROFILE_FILE"] {
-            if let Some(value) = std::env::var_os(key) {
-                command.env(key, value);
-            }
-        }
         for (key, value) in &self.env {
             command.env(key, value);
         }
