@@ -16,7 +16,7 @@ use crate::common::cloud::{
     Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_exactly_once,
     assert_no_secret_in, base, fixture, fixture_account, fixture_task, plain_manifest,
 };
-use crate::common::harness::{Test, assert_contains, at, workspace};
+use crate::common::harness::{Test, assert_contains, at, send_signal, workspace};
 
 /// Applies [`FIXTURE`] from a fresh directory.
 async fn apply_fixture(cloud: &Cloud, args: &[&str]) -> crate::common::harness::Output {
@@ -373,10 +373,7 @@ async fn ctrl_c_starts_nothing_new_reports_the_rest_skipped_and_a_rerun_converge
     // only once aicall has said it was interrupted, so the outcome is
     // exact: one created, three never started.
     let (status, stdout, stderr) = interrupted_apply(&cloud, &ws, |child, stderr| {
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
+        let sent = send_signal(child.id(), "-INT");
         assert!(sent.success());
         stderr.wait_for("interrupted");
     })
@@ -406,10 +403,7 @@ async fn a_second_ctrl_c_abandons_what_is_in_flight_and_ends_with_130() {
     let ws = workspace(FIXTURE);
     let (status, stdout, stderr) = interrupted_apply(&cloud, &ws, |child, stderr| {
         for expected in ["interrupted", "interrupted again"] {
-            let sent = std::process::Command::new("kill")
-                .args(["-INT", &child.id().to_string()])
-                .status()
-                .unwrap();
+            let sent = send_signal(child.id(), "-INT");
             assert!(sent.success());
             stderr.wait_for(expected);
         }

@@ -14,6 +14,7 @@ use aicall::emulator::{
 use aicall::secret::Secret;
 use serde_json::Value;
 
+use crate::common::harness::send_signal;
 use crate::common::raw::{CALL_DAY, CALL_TIME, Raw, Reply, form, http_client, owned};
 
 async fn start() -> (Emulator, Raw) {
@@ -1150,10 +1151,7 @@ mod binary {
         };
         raw.create_ok("from the binary", &[]).await;
 
-        let status = Command::new("kill")
-            .args(["-TERM", &child.0.id().to_string()])
-            .status()
-            .unwrap();
+        let status = send_signal(child.0.id(), "-TERM");
         assert!(status.success());
         let exit = child.0.wait().unwrap();
         let mut stderr = String::new();

@@ -19,7 +19,7 @@ use futures_util::StreamExt as _;
 
 use crate::common::api::{emulator, simple_request};
 use crate::common::cloud::{Cloud, base, plain_manifest};
-use crate::common::harness::{Test, assert_contains, isolated_command, workspace};
+use crate::common::harness::{Test, assert_contains, isolated_command, send_signal, workspace};
 
 /// The fault mix: every 3rd request throttled, every 4th a 503,
 /// every 5th create's reply dropped after it committed.
@@ -322,10 +322,7 @@ impl Frozen {
     }
 
     fn signal(&self, signal: &str) {
-        let status = std::process::Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        let status = send_signal(self.child.id(), signal);
         assert!(status.success());
     }
 

@@ -27,7 +27,7 @@
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
@@ -319,6 +319,15 @@ pub fn at(workspace: &Test) -> Test {
     Test::new().current_dir(workspace.path())
 }
 
+/// Sends `signal` (`-INT`, `-TERM`, `-STOP`…) to the process `pid` with
+/// `kill`; the caller asserts it was delivered.
+pub fn send_signal(pid: u32, signal: &str) -> ExitStatus {
+    Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap()
+}
+
 /// [`manifest`]'s text: valid, one task named `NAME`.
 const VALID: &str = r#"
     version: 1
@@ -338,8 +347,9 @@ pub fn manifest(name: &str) -> String {
     unindent(VALID).replace("NAME", name)
 }
 
-/// Ends the process `pid` at once (the watchdog of [`Test::run_within`]).
-fn kill(pid: u32) {
+/// Ends the process `pid` at once, whatever comes of it (the watchdog of
+/// [`Test::run_within`]).
+pub fn kill(pid: u32) {
     #[cfg(unix)]
     let _ = Command::new("kill")
         .args(["-KILL", &pid.to_string()])
