@@ -21,28 +21,16 @@ use std::time::Duration;
 #[allow(dead_code)]
 mod measure;
 
-use measure::{mib, run_binary};
-
-use aicall::emulator::{
-    CallDay, CallWindow, Config, Emulator, Faults, NewTask, RetryReason, StartType,
+use measure::{
+    ACCOUNT, LATENCY, PAGE_SIZE, PARALLELISM, RATE_LIMIT, connection, mib, rounds, run_binary,
+    start_emulator, summarise,
 };
 
-const LATENCY: Duration = Duration::from_millis(20);
-const ACCOUNT: usize = 10_000;
-const PAGE_SIZE: u32 = 100;
-const PARALLELISM: u32 = 8;
-const RATE_LIMIT: &str = "10000";
+use aicall::emulator::{CallDay, CallWindow, NewTask, Quotas, RetryReason, StartType};
 
 fn main() {
-    let runs: usize = std::env::var("AICALL_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-        .max(1);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runs = measure::runs();
+    let runtime = measure::runtime();
     println!(
         "aicall export benchmark: {ACCOUNT} tasks, PageSize {PAGE_SIZE}, --read-parallelism {PARALLELISM}, {runs} runs each\n"
     );
@@ -81,30 +69,12 @@ async fn export(runs: usize, latency: Duration) {
     let mut measured = Vec::new();
     let mut stats = None;
     for run in 0..runs {
-        let emulator = Emulator::start(Config {
-            faults: Faults {
-                latency,
-                ..Faults::default()
-            },
-            ..Config::default()
-        })
-        .await
-        .unwrap();
+        let emulator = start_emulator(latency, Quotas::default()).await;
         emulator
             .seed((0..ACCOUNT).map(task).collect())
             .await
             .unwrap();
-        let env = vec![
-            ("AICALL_ENDPOINT", emulator.endpoint()),
-            (
-                "ALIBABA_CLOUD_ACCESS_KEY_ID",
-                emulator.access_key_id().to_owned(),
-            ),
-            (
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-                emulator.access_key_secret().expose().to_owned(),
-            ),
-        ];
+        let env = connection(&emulator);
         let path = dir.path().to_path_buf();
         let out = format!("export-{run}.yaml");
         let measured_run = tokio::task::spawn_blocking(move || {
@@ -138,15 +108,11 @@ async fn export(runs: usize, latency: Duration) {
         .len();
 
     let stats = stats.unwrap();
-    measured.sort_by_key(|r| r.wall);
-    let best = measured[0].wall;
-    let median = measured[measured.len() / 2].wall;
-    let peak = measured.iter().filter_map(|r| r.peak_kib).max();
+    let (best, median, peak) = summarise(&mut measured);
     let pages = stats.action("QueryAiCallTaskPage");
     let details = stats.action("QueryAiCallTaskDetail");
-    let rounds = |n: u64| n.div_ceil(u64::from(PARALLELISM));
-    let floor = latency * u32::try_from(rounds(stats.requests)).unwrap();
-    let chained = latency * u32::try_from(1 + rounds(pages - 1) + rounds(details)).unwrap();
+    let floor = rounds(&[stats.requests], PARALLELISM, latency);
+    let chained = rounds(&[1, pages - 1, details], PARALLELISM, latency);
     println!(
         "export 10,000 tasks, {} ms latency per request",
         latency.as_millis()

@@ -53,9 +53,12 @@ use std::time::{Duration, Instant};
 #[allow(dead_code)]
 mod measure;
 
-use measure::{Run, mib, run_binary};
+use measure::{
+    ACCOUNT, LATENCY, PAGE_SIZE, PARALLELISM, RATE_LIMIT, Run, connection, mib, rounds, run_binary,
+    start_emulator, summarise,
+};
 
-use aicall::emulator::{Config, Emulator, EmulatorStats, Faults, NewTask, Operation, Quotas};
+use aicall::emulator::{Emulator, EmulatorStats, NewTask, Operation, Quotas};
 use aicall::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
 use aicall::plan::build::{Inputs, build};
 use aicall::plan::model::{
@@ -64,22 +67,9 @@ use aicall::plan::model::{
 use aicall::render::style::Style;
 use aicall::render::text::TextOptions;
 
-const LATENCY: Duration = Duration::from_millis(20);
-const ACCOUNT: usize = 10_000;
-const PAGE_SIZE: u32 = 100;
-const PARALLELISM: u32 = 8;
-const RATE_LIMIT: &str = "10000";
-
 fn main() {
-    let runs: usize = std::env::var("AICALL_BENCH_RUNS")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(3)
-        .max(1);
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .unwrap();
+    let runs = measure::runs();
+    let runtime = measure::runtime();
     println!(
         "aicall scale benchmarks: emulator latency {} ms, {runs} runs each\n",
         LATENCY.as_millis()
@@ -114,14 +104,6 @@ fn main() {
     if wanted(8) {
         runtime.block_on(apply_at_quota(runs));
     }
-}
-
-fn summarise(runs: &mut [Run]) -> (Duration, Duration, Option<u64>) {
-    runs.sort_by_key(|r| r.wall);
-    let best = runs[0].wall;
-    let median = runs[runs.len() / 2].wall;
-    let peak = runs.iter().filter_map(|r| r.peak_kib).max();
-    (best, median, peak)
 }
 
 /// Wall time against both floors, and peak memory.
@@ -196,16 +178,7 @@ async fn account(managed: &[String]) -> Emulator {
 
 /// [`account`] with `quotas`.
 async fn account_with(managed: &[String], quotas: Quotas) -> Emulator {
-    let emulator = Emulator::start(Config {
-        faults: Faults {
-            latency: LATENCY,
-            ..Faults::default()
-        },
-        quotas,
-        ..Config::default()
-    })
-    .await
-    .unwrap();
+    let emulator = start_emulator(LATENCY, quotas).await;
     let mut tasks: Vec<NewTask> = (0..ACCOUNT - managed.len())
         .map(|i| seeded(&format!("unrelated-{i:05}")))
         .collect();
@@ -214,38 +187,13 @@ async fn account_with(managed: &[String], quotas: Quotas) -> Emulator {
     emulator
 }
 
-fn connection(emulator: &Emulator) -> Vec<(&'static str, String)> {
-    vec![
-        ("AICALL_ENDPOINT", emulator.endpoint()),
-        (
-            "ALIBABA_CLOUD_ACCESS_KEY_ID",
-            emulator.access_key_id().to_owned(),
-        ),
-        (
-            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-            emulator.access_key_secret().expose().to_owned(),
-        ),
-    ]
-}
-
 fn names(prefix: &str, range: std::ops::Range<usize>) -> Vec<String> {
     range.map(|i| format!("{prefix}-{i:05}")).collect()
 }
 
 /// The floor: round trips ÷ parallelism × latency.
 fn floor(requests: u64, parallelism: u32) -> Duration {
-    rounds(&[requests], parallelism)
-}
-
-/// The floor with the dependency chain counted: each phase (first page;
-/// remaining pages or look-ups; details; creates) can only start once the
-/// one before it has answered, so phases add up.
-fn rounds(phases: &[u64], parallelism: u32) -> Duration {
-    let rounds: u64 = phases
-        .iter()
-        .map(|n| n.div_ceil(u64::from(parallelism)))
-        .sum();
-    LATENCY * u32::try_from(rounds).unwrap_or(u32::MAX)
+    rounds(&[requests], parallelism, LATENCY)
 }
 
 fn validate(runs: usize) {
@@ -294,7 +242,7 @@ async fn plan_many(runs: usize) {
     let (best, median, peak) = summarise(&mut measured);
     let floor = floor(requests, PARALLELISM);
     let pages = ACCOUNT.div_ceil(PAGE_SIZE as usize) as u64;
-    let chained = rounds(&[1, pages - 1, 500], PARALLELISM);
+    let chained = rounds(&[1, pages - 1, 500], PARALLELISM, LATENCY);
     let bound = ACCOUNT.div_ceil(PAGE_SIZE as usize).min(1_000) + 500 + 1;
     println!("2. plan: account of 10,000 tasks; manifests of 1,000 (500 unchanged, 500 new)");
     println!("   requests {requests} (bound min(⌈T/PageSize⌉, M) + E + 1 = {bound})");
@@ -339,6 +287,7 @@ async fn plan_few(runs: usize) {
             stats.action("QueryAiCallTaskDetail"),
         ],
         PARALLELISM,
+        LATENCY,
     );
     println!("3. plan: account of 10,000 tasks; manifests of 10 (5 there)");
     println!(
@@ -406,7 +355,11 @@ async fn apply_many(runs: usize) {
     let (best, median, peak) = summarise(&mut measured);
     let floor = floor(stats.requests, PARALLELISM);
     let creates = stats.action("CreateAiCallTask");
-    let chained = rounds(&[1, stats.requests - creates - 1, creates], PARALLELISM);
+    let chained = rounds(
+        &[1, stats.requests - creates - 1, creates],
+        PARALLELISM,
+        LATENCY,
+    );
     println!("4. apply: create 1,000 tasks at --parallelism 8 (account of 10,000)");
     println!(
         "   requests {} ({} creates, {} to plan); {:.2} requests per created task",
@@ -426,19 +379,23 @@ async fn apply_many(runs: usize) {
     println!("   target: within 1.3x of the floor\n");
 }
 
-fn plan_args<'a>(manifests: &'a str, format_flag: &'a str, format: &'a str) -> Vec<&'a str> {
-    vec![
+fn plan_args(manifests: &str, format_flag: &str, format: &str) -> Vec<String> {
+    let page_size = PAGE_SIZE.to_string();
+    let parallelism = PARALLELISM.to_string();
+    [
         "plan",
         manifests,
         format_flag,
         format,
         "--page-size",
-        "100",
+        &page_size,
         "--read-parallelism",
-        "8",
+        &parallelism,
         "--rate-limit",
         RATE_LIMIT,
     ]
+    .map(str::to_owned)
+    .into()
 }
 
 /// A plan of 10,000 entries: a third each create, drift and unchanged.

@@ -13,20 +13,10 @@ use aicall::emulator::{Config, Emulator, Faults, NewTask};
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_contains,
-    assert_no_secret_in, at, base, fixture, fixture_account, fixture_task, plain_manifest,
-    workspace,
+    Cloud, FIXTURE, FIXTURE_NAMES, StderrLines, assert_account, assert_exactly_once,
+    assert_no_secret_in, base, fixture, fixture_account, fixture_task, plain_manifest,
 };
-use crate::common::harness::Test;
-
-/// Asserts every task was committed by exactly one create and no create
-/// was re-sent for a name that already existed.
-#[track_caller]
-fn assert_exactly_once(cloud: &Cloud, tasks: usize) {
-    let stats = cloud.stats();
-    assert_eq!(cloud.creates_committed(), tasks, "{stats:?}");
-    assert_eq!(stats.code("TaskNameDuplicate"), 0, "{stats:?}");
-}
+use crate::common::harness::{Test, assert_contains, at, send_signal, workspace};
 
 /// Applies [`FIXTURE`] from a fresh directory.
 async fn apply_fixture(cloud: &Cloud, args: &[&str]) -> crate::common::harness::Output {
@@ -289,8 +279,7 @@ async fn every_fault_at_once_at_parallelism_4_converges_exactly() {
     .await;
     let output = cloud
         .run(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&names))
+            workspace(&plain_manifest(&names))
                 .args(["apply", "--auto-approve", "--parallelism", "4"])
                 .arg("tasks.yaml"),
         )
@@ -384,10 +373,7 @@ async fn ctrl_c_starts_nothing_new_reports_the_rest_skipped_and_a_rerun_converge
     // only once aicall has said it was interrupted, so the outcome is
     // exact: one created, three never started.
     let (status, stdout, stderr) = interrupted_apply(&cloud, &ws, |child, stderr| {
-        let sent = std::process::Command::new("kill")
-            .args(["-INT", &child.id().to_string()])
-            .status()
-            .unwrap();
+        let sent = send_signal(child.id(), "-INT");
         assert!(sent.success());
         stderr.wait_for("interrupted");
     })
@@ -417,10 +403,7 @@ async fn a_second_ctrl_c_abandons_what_is_in_flight_and_ends_with_130() {
     let ws = workspace(FIXTURE);
     let (status, stdout, stderr) = interrupted_apply(&cloud, &ws, |child, stderr| {
         for expected in ["interrupted", "interrupted again"] {
-            let sent = std::process::Command::new("kill")
-                .args(["-INT", &child.id().to_string()])
-                .status()
-                .unwrap();
+            let sent = send_signal(child.id(), "-INT");
             assert!(sent.success());
             stderr.wait_for(expected);
         }

@@ -9,10 +9,9 @@ use aicall::emulator::Faults;
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    Cloud, FIXTURE, FIXTURE_NAMES, assert_contains, at, fixture, fixture_account, fixture_task,
-    plain_manifest, workspace,
+    Cloud, FIXTURE, FIXTURE_NAMES, fixture, fixture_account, fixture_task, plain_manifest,
 };
-use crate::common::harness::{Test, repo_root};
+use crate::common::harness::{Test, assert_contains, at, repo_root, workspace};
 
 /// A manifest in a directory whose name holds `,` and `:` (which end a
 /// workflow command's property unless escaped), with a `%` in a value and
@@ -60,8 +59,7 @@ fn validate_github_prints_every_problem_and_counts_what_github_hides() {
             "          - {{ name: t{n}, start: immediate, concurency: 1 }}\n"
         ));
     }
-    let output = Test::new()
-        .write("tasks.yaml", manifest)
+    let output = workspace(&manifest)
         .args(["validate", "--format", "github", "tasks.yaml"])
         .run();
     output.assert_code(1);
@@ -72,8 +70,7 @@ fn validate_github_prints_every_problem_and_counts_what_github_hides() {
          appear only in this log, above\n",
     );
     // Valid manifests: no annotation, the verdict.
-    let output = Test::new()
-        .write("tasks.yaml", FIXTURE)
+    let output = workspace(FIXTURE)
         .args(["validate", "--format", "github"])
         .run();
     output.assert_code(0);
@@ -292,11 +289,13 @@ async fn apply_json_needs_auto_approve_and_always_ends_with_a_summary() {
 
     // Refused before any change: still a summary, `notApplied`.
     let output = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", "version: 1\ntasks: [{ name: x }]\n")
-                .args(["apply", "--format", "json", "--auto-approve", "tasks.yaml"]),
-        )
+        .run(workspace("version: 1\ntasks: [{ name: x }]\n").args([
+            "apply",
+            "--format",
+            "json",
+            "--auto-approve",
+            "tasks.yaml",
+        ]))
         .await;
     output.assert_code(1);
     let lines: Vec<&str> = output.stdout.lines().collect();

@@ -19,13 +19,11 @@ use aicall::api::{
 use aicall::emulator::{Config, Emulator, Faults, NewTask};
 use aicall::secret::Secret;
 
+use crate::common::api::{emulator, simple_request};
+
 /// 2030-01-01T00:00:00Z in epoch milliseconds: a SCHEDULE start that stays
 /// in the future for years.
 const START_2030: i64 = 1_893_456_000_000;
-
-async fn emulator(config: Config) -> Emulator {
-    Emulator::start(config).await.expect("the emulator starts")
-}
 
 /// A client for `emu` with its own key pair, fast retries and no rate limit.
 fn client_for(emu: &Emulator, tweak: impl FnOnce(&mut ClientConfig)) -> Client {
@@ -64,21 +62,6 @@ fn full_request(name: &str) -> CreateTask {
     settings.call_retry_times = Some(2);
     settings.call_retry_interval = Some(30);
     settings.task_cps = Some(10);
-    CreateTask {
-        agent_id: Some("1180123456789012345".to_owned()),
-        application_code: None,
-        settings,
-    }
-}
-
-fn simple_request(name: &str) -> CreateTask {
-    let mut settings = TaskSettings::new(
-        name,
-        StartType::Immediate,
-        vec!["MONDAY".to_owned()],
-        vec![CallWindow::new("09:00:00", "12:00:00")],
-    );
-    settings.virtual_number = Some("0327121220001".to_owned());
     CreateTask {
         agent_id: Some("1180123456789012345".to_owned()),
         application_code: None,

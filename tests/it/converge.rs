@@ -7,10 +7,10 @@
 //! The rule above all: a call task dials real people. No test here may see
 //! a start the manifest did not ask for.
 
-use aicall::emulator::{Config, Faults, NewTask, TaskId, TaskStatus};
+use aicall::emulator::{Config, Faults, NewTask, TaskStatus};
 
-use crate::common::cloud::{Cloud, assert_account, assert_contains, at, base, workspace};
-use crate::common::harness::{Output, Test};
+use crate::common::cloud::{Cloud, MARCH_2035_MS, assert_account, base};
+use crate::common::harness::{Output, Test, assert_contains, at, workspace};
 
 /// The manifests' shared part; the account's counterpart is [`account`].
 const HEAD: &str = r#"version: 1
@@ -26,9 +26,8 @@ defaults:
 tasks:
 "#;
 
-/// 2035-03-02T10:00:00Z, a start that is far ahead.
+/// 2035-03-02T10:00:00Z ([`MARCH_2035_MS`]), a start that is far ahead.
 const LATER: &str = "2035-03-02T10:00:00Z";
-const LATER_MS: i64 = 2_056_442_400_000;
 
 /// A manifest of `tasks` (YAML list items, indented by two).
 fn manifest(tasks: &str) -> String {
@@ -42,7 +41,7 @@ fn account(name: &str, scheduled: bool) -> NewTask {
     task.config.task_cps = Some(50);
     if scheduled {
         task.config.start_type = aicall::emulator::StartType::Schedule;
-        task.config.task_start_time = Some(LATER_MS);
+        task.config.task_start_time = Some(MARCH_2035_MS);
     }
     task
 }
@@ -83,10 +82,6 @@ fn status(cloud: &Cloud, name: &str) -> TaskStatus {
         .status_at(now)
 }
 
-async fn seed(cloud: &Cloud, tasks: Vec<NewTask>) -> Vec<TaskId> {
-    cloud.seed(tasks).await
-}
-
 #[track_caller]
 fn assert_stdout(output: &Output, needle: &str) {
     assert_contains(&output.stdout, needle);
@@ -95,15 +90,13 @@ fn assert_stdout(output: &Output, needle: &str) {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_task_not_running_whose_configuration_differs_is_updated_status_unchanged() {
     let cloud = Cloud::start().await;
-    let ids = seed(
-        &cloud,
-        vec![
+    let ids = cloud
+        .seed(vec![
             differing(account("waiting", true)),
             differing(account("stopped", false)),
             differing(account("failed", false)),
-        ],
-    )
-    .await;
+        ])
+        .await;
     cloud.set_status(ids[1], TaskStatus::Stopped).await;
     cloud.set_status(ids[2], TaskStatus::Failed).await;
     let ws = workspace(&manifest(&format!(
@@ -141,7 +134,7 @@ async fn a_task_not_running_whose_configuration_differs_is_updated_status_unchan
 #[tokio::test(flavor = "multi_thread")]
 async fn a_running_task_is_restarted_only_with_allow_restart() {
     let cloud = Cloud::start().await;
-    seed(&cloud, vec![differing(account("live", false))]).await;
+    cloud.seed(vec![differing(account("live", false))]).await;
     let ws = workspace(&manifest("  - name: live\n"));
 
     // plan shows it blocked, and that is something to look at (exit 2).
@@ -189,11 +182,9 @@ async fn what_the_api_cannot_change_is_blocked_and_nothing_is_sent() {
     interval.config.call_retry_times = Some(1);
     interval.config.call_retry_interval = Some(300);
     let started = account("started", false);
-    seed(
-        &cloud,
-        vec![agent.clone(), interval.clone(), started.clone()],
-    )
-    .await;
+    cloud
+        .seed(vec![agent.clone(), interval.clone(), started.clone()])
+        .await;
     let ws = workspace(&manifest(&format!(
         "  - name: agent\n    start: {{ at: \"{LATER}\" }}\n\
          \x20 - name: interval\n    start: {{ at: \"{LATER}\" }}\n    retry: {{ reasons: [NO_ANSWER], times: 1, intervalMinutes: 300 }}\n\
@@ -221,17 +212,15 @@ async fn what_the_api_cannot_change_is_blocked_and_nothing_is_sent() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_declared_status_is_reached_and_a_waiting_task_never_started_early() {
     let cloud = Cloud::start().await;
-    let ids = seed(
-        &cloud,
-        vec![
+    let ids = cloud
+        .seed(vec![
             account("running-to-stop", false),
             account("waiting-to-stop", true),
             account("stopped-to-run", false),
             account("failed-to-run", false),
             account("waiting-to-run", true),
-        ],
-    )
-    .await;
+        ])
+        .await;
     cloud.set_status(ids[2], TaskStatus::Stopped).await;
     cloud.set_status(ids[3], TaskStatus::Failed).await;
     let ws = workspace(&manifest(&format!(
@@ -290,7 +279,7 @@ async fn a_failed_update_after_a_stop_starts_the_task_again_as_it_was() {
         };
     })
     .await;
-    seed(&cloud, vec![differing(account("live", false))]).await;
+    cloud.seed(vec![differing(account("live", false))]).await;
     let ws = workspace(&manifest("  - name: live\n"));
     let output = cloud.run(apply(&ws, &["--allow-restart"])).await;
     output.assert_code(1);
@@ -313,7 +302,7 @@ async fn when_starting_it_again_fails_too_the_last_lines_name_the_stopped_task()
         };
     })
     .await;
-    let ids = seed(&cloud, vec![differing(account("live", false))]).await;
+    let ids = cloud.seed(vec![differing(account("live", false))]).await;
     let ws = workspace(&manifest("  - name: live\n"));
     let output = cloud.run(apply(&ws, &["--allow-restart"])).await;
     output.assert_code(1);
@@ -330,7 +319,7 @@ async fn when_starting_it_again_fails_too_the_last_lines_name_the_stopped_task()
 #[tokio::test(flavor = "multi_thread")]
 async fn a_task_is_renamed_in_place_not_created_twice() {
     let cloud = Cloud::start().await;
-    let ids = seed(&cloud, vec![account("survey-2025", true)]).await;
+    let ids = cloud.seed(vec![account("survey-2025", true)]).await;
     let ws = workspace(&manifest(&format!(
         "  - name: survey-2026\n    renamedFrom: survey-2025\n    start: {{ at: \"{LATER}\" }}\n"
     )));
@@ -358,7 +347,7 @@ async fn a_rename_whose_reply_was_lost_is_settled_without_a_second_task() {
         };
     })
     .await;
-    let ids = seed(&cloud, vec![account("old-name", true)]).await;
+    let ids = cloud.seed(vec![account("old-name", true)]).await;
     let ws = workspace(&manifest(&format!(
         "  - name: new-name\n    renamedFrom: [older-name, old-name]\n    start: {{ at: \"{LATER}\" }}\n"
     )));
@@ -375,7 +364,9 @@ async fn a_rename_whose_reply_was_lost_is_settled_without_a_second_task() {
 #[tokio::test(flavor = "multi_thread")]
 async fn both_names_in_the_account_stop_the_plan_naming_both_ids() {
     let cloud = Cloud::start().await;
-    let ids = seed(&cloud, vec![account("new", true), account("old", true)]).await;
+    let ids = cloud
+        .seed(vec![account("new", true), account("old", true)])
+        .await;
     let ws = workspace(&manifest(&format!(
         "  - name: new\n    renamedFrom: old\n    start: {{ at: \"{LATER}\" }}\n"
     )));
@@ -441,7 +432,7 @@ async fn a_saved_plan_is_stale_for_every_kind_of_step_when_the_task_changed() {
     ];
     for case in cases {
         let cloud = Cloud::start().await;
-        let ids = seed(&cloud, case.account.clone()).await;
+        let ids = cloud.seed(case.account.clone()).await;
         if let Some(TaskStatus::Stopped) = case.status {
             cloud.set_status(ids[0], TaskStatus::Stopped).await;
         }
@@ -478,7 +469,7 @@ async fn a_saved_plan_is_stale_for_every_kind_of_step_when_the_task_changed() {
 #[tokio::test(flavor = "multi_thread")]
 async fn a_saved_plan_that_restarts_needs_allow_restart_when_applied() {
     let cloud = Cloud::start().await;
-    seed(&cloud, vec![differing(account("live", false))]).await;
+    cloud.seed(vec![differing(account("live", false))]).await;
     let ws = workspace(&manifest("  - name: live\n"));
     cloud
         .run(at(&ws).args([
@@ -524,7 +515,7 @@ async fn a_scheduled_task_that_starts_between_plan_and_apply_is_not_restarted() 
     let start = jiff::Timestamp::from_millisecond(start_ms).unwrap();
     let mut task = differing(account("soon", true));
     task.config.task_start_time = Some(start_ms);
-    seed(&cloud, vec![task.clone()]).await;
+    cloud.seed(vec![task.clone()]).await;
     let ws = workspace(&manifest(&format!(
         "  - name: soon\n    start: {{ at: \"{start}\" }}\n"
     )));
@@ -547,11 +538,9 @@ async fn a_scheduled_task_that_starts_between_plan_and_apply_is_not_restarted() 
 async fn two_applies_racing_on_the_same_updates_both_converge() {
     let cloud = Cloud::start().await;
     let names: Vec<String> = (0..6).map(|i| format!("t{i}")).collect();
-    let ids = seed(
-        &cloud,
-        names.iter().map(|n| differing(account(n, false))).collect(),
-    )
-    .await;
+    let ids = cloud
+        .seed(names.iter().map(|n| differing(account(n, false))).collect())
+        .await;
     for id in &ids {
         cloud.set_status(*id, TaskStatus::Stopped).await;
     }
@@ -586,7 +575,7 @@ async fn kill_9_in_the_middle_of_a_restart_then_a_rerun_converges() {
     use std::os::unix::process::ExitStatusExt as _;
 
     let cloud = Cloud::start().await;
-    seed(&cloud, vec![differing(account("live", false))]).await;
+    cloud.seed(vec![differing(account("live", false))]).await;
     let ws = workspace(&manifest("  - name: live\n    status: running\n"));
     // Killed while its stop is done but unanswered: the worst moment, the
     // task is stopped and aicall never learnt it.
@@ -630,7 +619,7 @@ async fn an_update_keeps_what_the_manifest_does_not_express() {
     task.config.line_phone_num = Some("02100000000".to_owned());
     task.config.line_encoding = Some("utf-8".to_owned());
     task.config.callable_times = Some(vec![crate::common::cloud::window("08:00:00", "20:00:00")]);
-    seed(&cloud, vec![task.clone()]).await;
+    cloud.seed(vec![task.clone()]).await;
     let ws = workspace(&manifest(&format!(
         "  - name: kept\n    start: {{ at: \"{LATER}\" }}\n"
     )));

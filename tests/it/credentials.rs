@@ -16,10 +16,10 @@ use aicall::emulator::{IdentityConfig, Imds, RequestRecord};
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    self, ACCESS_KEY_ID, Cloud, FIXTURE, SECRET, assert_account, assert_contains, fixture,
-    fixture_account, plain_manifest, workspace,
+    self, ACCESS_KEY_ID, Cloud, FIXTURE, SECRET, assert_account, assert_exactly_once, fixture,
+    fixture_account, plain_manifest,
 };
-use crate::common::harness::Test;
+use crate::common::harness::{Test, assert_contains, at, workspace};
 
 const ROLE: &str = "acs:ram::1234567890123456:role/deployer";
 const OIDC_PROVIDER: &str = "acs:ram::1234567890123456:oidc-provider/ci";
@@ -53,6 +53,43 @@ fn chained_profile(name: &str, source: &str, role: &str) -> String {
     format!(
         r#"{{"name":"{name}","mode":"ChainableRamRoleArn","source_profile":"{source}","ram_role_arn":"acs:ram::1234567890123456:role/{role}"}}"#
     )
+}
+
+/// `test` with a `config.json` whose current profile `deploy` assumes
+/// [`ROLE`] with the test pair.
+fn with_deploy_role(test: Test) -> Test {
+    test.write(
+        ".aliyun/config.json",
+        config("deploy", &[role_profile("deploy", ROLE)]),
+    )
+}
+
+/// `test` pointed at the emulator and its STS, with STS credentials the
+/// emulator issued for `role` given as they are (the GitHub Actions flow).
+fn with_issued_keys(cloud: &Cloud, test: Test, role: &str) -> Test {
+    let keys = cloud.issue_credentials(role);
+    cloud
+        .point_sts(test)
+        .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &keys.access_key_id)
+        .env(
+            "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
+            keys.access_key_secret.expose(),
+        )
+        .env("ALIBABA_CLOUD_SECURITY_TOKEN", keys.security_token.expose())
+}
+
+/// An emulator that loses the reply to the second create, and whose keys
+/// issued so far all expire the moment that create has committed: its
+/// look-up is refused.
+async fn expiring_when_a_reply_is_lost() -> Cloud {
+    let cloud = Cloud::with(|c| c.faults.drop_create_reply = Some(2)).await;
+    let issued = cloud.issued();
+    cloud.on_record(move |record: &RequestRecord| {
+        if record.action == Some("CreateAiCallTask") && record.status.is_none() {
+            issued.expire_all();
+        }
+    });
+    cloud
 }
 
 /// The OIDC variables ACK RRSA injects, with the token in `test`'s
@@ -102,10 +139,7 @@ async fn issue_12_oidc_from_the_environment_creates_everything() {
 async fn issue_12_a_ram_role_profile_and_a_chain_of_three_roles() {
     let cloud = Cloud::start().await;
     let output = cloud
-        .run_unpointed(cloud.point_sts(fixture(["plan", "tasks.yaml"]).write(
-            ".aliyun/config.json",
-            config("deploy", &[role_profile("deploy", ROLE)]),
-        )))
+        .run_unpointed(cloud.point_sts(with_deploy_role(fixture(["plan", "tasks.yaml"]))))
         .await;
     output.assert_code(0);
     let issued = cloud.issued().issuances();
@@ -347,31 +381,23 @@ async fn issue_12_hundreds_of_creates_while_the_credentials_keep_expiring() {
     let names: Vec<&str> = names.iter().map(String::as_str).collect();
     let output = cloud
         .run_unpointed(
-            cloud.point_sts(
-                workspace(&plain_manifest(&names))
-                    .args([
-                        "apply",
-                        "--auto-approve",
-                        "--parallelism",
-                        "8",
-                        "--rate-limit",
-                        "400",
-                        "tasks.yaml",
-                    ])
-                    .write(
-                        ".aliyun/config.json",
-                        config("deploy", &[role_profile("deploy", ROLE)]),
-                    ),
-            ),
+            cloud.point_sts(with_deploy_role(workspace(&plain_manifest(&names)).args([
+                "apply",
+                "--auto-approve",
+                "--parallelism",
+                "8",
+                "--rate-limit",
+                "400",
+                "tasks.yaml",
+            ]))),
         )
         .await;
     output.assert_code(0);
     assert_contains(&output.stdout, &format!("{TASKS} created"));
     let tasks = cloud.tasks();
     assert_eq!(tasks.len(), TASKS);
+    assert_exactly_once(&cloud, TASKS);
     let stats = cloud.stats();
-    assert_eq!(cloud.creates_committed(), TASKS, "{stats:?}");
-    assert_eq!(stats.code("TaskNameDuplicate"), 0, "{stats:?}");
     let expired = stats.code("InvalidSecurityToken.Expired");
     assert!(expired > 0, "the re-sign path was not exercised: {stats:?}");
     let refreshes = cloud.issued().issuances().len();
@@ -398,27 +424,8 @@ async fn issue_12_hundreds_of_creates_while_the_credentials_keep_expiring() {
 /// nothing twice.
 #[tokio::test(flavor = "multi_thread")]
 async fn issue_12_static_sts_credentials_that_expire_mid_run() {
-    let cloud = Cloud::with(|c| c.faults.drop_create_reply = Some(2)).await;
-    // The moment the second create has committed and its reply is lost,
-    // every key issued so far expires: its look-up is refused.
-    let issued = cloud.issued();
-    cloud.on_record(move |record: &RequestRecord| {
-        if record.action == Some("CreateAiCallTask") && record.status.is_none() {
-            issued.expire_all();
-        }
-    });
+    let cloud = expiring_when_a_reply_is_lost().await;
     let ws = workspace(FIXTURE);
-    let with_keys = |test: Test, role: &str| {
-        let keys = cloud.issue_credentials(role);
-        cloud
-            .point_sts(test)
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &keys.access_key_id)
-            .env(
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-                keys.access_key_secret.expose(),
-            )
-            .env("ALIBABA_CLOUD_SECURITY_TOKEN", keys.security_token.expose())
-    };
     let args = [
         "apply",
         "--auto-approve",
@@ -427,7 +434,7 @@ async fn issue_12_static_sts_credentials_that_expire_mid_run() {
         "tasks.yaml",
     ];
     let first = cloud
-        .run_unpointed(with_keys(cloud::at(&ws).args(args), "github-ci"))
+        .run_unpointed(with_issued_keys(&cloud, at(&ws).args(args), "github-ci"))
         .await;
     first.assert_code(1);
     // The key is a new one every run: only its mask is stable.
@@ -439,7 +446,7 @@ async fn issue_12_static_sts_credentials_that_expire_mid_run() {
     assert_eq!(cloud.tasks().len(), 2);
 
     let rerun = cloud
-        .run_unpointed(with_keys(cloud::at(&ws).args(args), "github-ci"))
+        .run_unpointed(with_issued_keys(&cloud, at(&ws).args(args), "github-ci"))
         .await;
     rerun.assert_code(0);
     assert_contains(&rerun.stdout, "2 unchanged");
@@ -452,29 +459,15 @@ async fn issue_12_static_sts_credentials_that_expire_mid_run() {
 /// the create is settled in the same run.
 #[tokio::test(flavor = "multi_thread")]
 async fn issue_12_a_lost_reply_is_settled_by_look_up_under_fresh_credentials() {
-    let cloud = Cloud::with(|c| c.faults.drop_create_reply = Some(2)).await;
-    let issued = cloud.issued();
-    cloud.on_record(move |record: &RequestRecord| {
-        if record.action == Some("CreateAiCallTask") && record.status.is_none() {
-            issued.expire_all();
-        }
-    });
+    let cloud = expiring_when_a_reply_is_lost().await;
     let output = cloud
-        .run_unpointed(
-            cloud.point_sts(
-                fixture([
-                    "apply",
-                    "--auto-approve",
-                    "--parallelism",
-                    "1",
-                    "tasks.yaml",
-                ])
-                .write(
-                    ".aliyun/config.json",
-                    config("deploy", &[role_profile("deploy", ROLE)]),
-                ),
-            ),
-        )
+        .run_unpointed(cloud.point_sts(with_deploy_role(fixture([
+            "apply",
+            "--auto-approve",
+            "--parallelism",
+            "1",
+            "tasks.yaml",
+        ]))))
         .await;
     output.assert_code(0);
     assert_contains(&output.stdout, "the reply was lost, the look-up found it");
@@ -499,12 +492,10 @@ async fn issue_12_saved_plans_hold_across_sessions_of_one_role() {
     );
     let ws = workspace(FIXTURE).write(".aliyun/config.json", &profiles);
     let in_ws = |args: &[&str]| {
-        cloud
-            .point_sts(cloud::at(&ws).args(args.iter().copied()))
-            .env(
-                "ALIBABA_CLOUD_CONFIG_FILE",
-                ws.path().join(".aliyun/config.json"),
-            )
+        cloud.point_sts(at(&ws).args(args.iter().copied())).env(
+            "ALIBABA_CLOUD_CONFIG_FILE",
+            ws.path().join(".aliyun/config.json"),
+        )
     };
     cloud
         .run_unpointed(in_ws(&["plan", "--out", "plan.json", "tasks.yaml"]))
@@ -540,15 +531,7 @@ async fn issue_12_saved_plans_hold_across_sessions_of_one_role() {
     let cloud = Cloud::start().await;
     let ws = workspace(FIXTURE);
     let with_keys = |args: &[&str], role: &str| {
-        let keys = cloud.issue_credentials(role);
-        cloud
-            .point_sts(cloud::at(&ws).args(args.iter().copied()))
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", &keys.access_key_id)
-            .env(
-                "ALIBABA_CLOUD_ACCESS_KEY_SECRET",
-                keys.access_key_secret.expose(),
-            )
-            .env("ALIBABA_CLOUD_SECURITY_TOKEN", keys.security_token.expose())
+        with_issued_keys(&cloud, at(&ws).args(args.iter().copied()), role)
     };
     cloud
         .run_unpointed(with_keys(
@@ -684,7 +667,7 @@ async fn issue_12_an_oidc_token_file_rotated_between_refreshes_is_read_again() {
 /// emulator's clock; what it refuses, it refuses with STS's codes.
 #[tokio::test]
 async fn issue_12_the_emulators_sts_over_raw_http() {
-    use crate::emulator::{Prepared, Raw};
+    use crate::common::raw::{Prepared, Raw, Reply, owned};
 
     let emulator = aicall::emulator::Emulator::start(aicall::emulator::Config::default())
         .await
@@ -694,15 +677,10 @@ async fn issue_12_the_emulators_sts_over_raw_http() {
         let mut pairs = raw.v1_common(action);
         pairs.retain(|(name, _)| name != "Version");
         pairs.push(("Version".to_owned(), "2015-04-01".to_owned()));
-        pairs.extend(
-            params
-                .iter()
-                .map(|(n, v)| ((*n).to_owned(), (*v).to_owned())),
-        );
+        pairs.extend(owned(params));
         raw.v1_signed("POST", pairs, true)
     };
-    let code =
-        |reply: &crate::emulator::Reply| reply.json["Code"].as_str().unwrap_or_default().to_owned();
+    let code = |reply: &Reply| reply.code().to_owned();
 
     let reply = raw
         .send(sts(

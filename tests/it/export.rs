@@ -5,14 +5,14 @@
 //! is written commented out and named; `--out` never replaces a file
 //! unasked, nor ever a manifest.
 
-use aicall::emulator::{CallDay, CallWindow, NewTask, RetryReason, StartType, TaskStatus};
+use aicall::emulator::{CallDay, NewTask, RetryReason, StartType, TaskStatus};
 use proptest::prelude::*;
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    Cloud, FIXTURE, assert_contains, at, fixture_account, renaming_proxy, workspace,
+    Cloud, FIXTURE, MARCH_2035_MS, fixture_account, renaming_proxy, window,
 };
-use crate::common::harness::{Output, Test};
+use crate::common::harness::{Output, Test, assert_contains, at, workspace};
 
 /// Names that a careless writer would get back as something else, or not
 /// at all: YAML 1.1 and 1.2 words and numbers, indicators, quotes,
@@ -52,17 +52,8 @@ const AGENTS: [&str; 3] = [
     "1180123456789012345",
 ];
 
-/// 2035-03-02T10:00:00Z: far ahead.
-const LATER_MS: i64 = 2_056_442_400_000;
 /// 2024-06-01T00:00:00Z: long past (`date -u -d 2024-06-01 +%s`).
 const PAST_MS: i64 = 1_717_200_000_000;
-
-fn window(start: &str, end: &str) -> CallWindow {
-    CallWindow {
-        start: start.to_owned(),
-        end: end.to_owned(),
-    }
-}
 
 /// Task `i` of a varied account: both start kinds (and a start already
 /// past), one to seven days, windows with and without seconds, retry on,
@@ -81,7 +72,7 @@ fn varied(i: usize, name: String) -> NewTask {
         0 => {}
         1 => {
             config.start_type = StartType::Schedule;
-            config.task_start_time = Some(LATER_MS + i as i64 * 3_600_000);
+            config.task_start_time = Some(MARCH_2035_MS + i as i64 * 3_600_000);
         }
         _ => {
             // Started by itself already: its start is in the past.

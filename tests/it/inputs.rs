@@ -10,30 +10,12 @@
 use std::time::Duration;
 
 use crate::aicall_snapshot;
-use crate::common::cloud::{Cloud, assert_contains};
-use crate::common::harness::{Output, Test, unindent};
+use crate::common::cloud::Cloud;
+use crate::common::harness::{Output, Test, assert_contains, manifest, workspace};
 
 /// A run that hangs is killed after this and fails. It is generous: the
 /// runs below take well under a second.
 const WATCHDOG: Duration = Duration::from_secs(60);
-
-const VALID: &str = r#"
-    version: 1
-    defaults:
-      agentId: "118012345678901234"
-      virtualNumber: "0327121220001"
-      callDays: [MONDAY]
-      callWindows: [{ start: "09:00", end: "12:00" }]
-      start: immediate
-    tasks:
-      - name: NAME
-"#;
-
-/// A valid manifest with one task named `name` (written as given: quote
-/// it in the argument when it needs quotes).
-fn manifest(name: &str) -> String {
-    unindent(VALID).replace("NAME", name)
-}
 
 /// A manifest whose only task starts at `at`.
 fn starting_at(at: &str) -> String {
@@ -194,8 +176,7 @@ const NAME_LIMIT: usize = 128;
 #[tokio::test(flavor = "multi_thread")]
 async fn issue_7_a_name_longer_than_the_limit_is_refused_offline() {
     let long = "续".repeat(1 << 20);
-    let output = Test::new()
-        .write("tasks.yaml", manifest(&long))
+    let output = workspace(&manifest(&long))
         .args(["validate", "--format", "json", "tasks.yaml"])
         .run();
     output.assert_code(1);
@@ -211,13 +192,11 @@ async fn issue_7_a_name_longer_than_the_limit_is_refused_offline() {
     );
 
     // The limit itself is fine; one more is not.
-    let at_limit = Test::new()
-        .write("tasks.yaml", manifest(&"n".repeat(NAME_LIMIT)))
+    let at_limit = workspace(&manifest(&"n".repeat(NAME_LIMIT)))
         .args(["validate", "tasks.yaml"])
         .run();
     at_limit.assert_code(0);
-    let over = Test::new()
-        .write("tasks.yaml", manifest(&"n".repeat(NAME_LIMIT + 1)))
+    let over = workspace(&manifest(&"n".repeat(NAME_LIMIT + 1)))
         .args(["validate", "tasks.yaml"])
         .run();
     over.assert_code(1);
@@ -225,11 +204,7 @@ async fn issue_7_a_name_longer_than_the_limit_is_refused_offline() {
 
     let cloud = Cloud::start().await;
     let apply = cloud
-        .run(Test::new().write("tasks.yaml", manifest(&long)).args([
-            "apply",
-            "--auto-approve",
-            "tasks.yaml",
-        ]))
+        .run(workspace(&manifest(&long)).args(["apply", "--auto-approve", "tasks.yaml"]))
         .await;
     apply.assert_code(1);
     assert_contains(&apply.stderr, "error[name-too-long]");
@@ -246,11 +221,7 @@ async fn issue_7_a_request_that_was_never_sent_is_never_outcome_unknown() {
     let huge = "7".repeat(1 << 20);
     let text = manifest("huge-number").replace("0327121220001", &huge);
     let apply = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", text)
-                .args(["apply", "--auto-approve", "tasks.yaml"]),
-        )
+        .run(workspace(&text).args(["apply", "--auto-approve", "tasks.yaml"]))
         .await;
     apply.assert_code(1);
     assert_contains(
@@ -273,12 +244,7 @@ async fn issue_7_long_values_are_shortened_in_output() {
     let text = manifest("long-number").replace("0327121220001", &number);
     for format in ["text", "markdown"] {
         let plan = cloud
-            .run(Test::new().write("tasks.yaml", &text).args([
-                "plan",
-                "--format",
-                format,
-                "tasks.yaml",
-            ]))
+            .run(workspace(&text).args(["plan", "--format", format, "tasks.yaml"]))
             .await;
         plan.assert_code(0);
         assert!(longest_line(&plan.stdout) < 400, "{}", plan.stdout);
@@ -288,8 +254,7 @@ async fn issue_7_long_values_are_shortened_in_output() {
     }
 
     let padded = manifest("padded").replace("\"0327121220001\"", &format!("\" {number}\""));
-    let output = Test::new()
-        .write("tasks.yaml", padded)
+    let output = workspace(&padded)
         .args(["validate", "--format", "json", "tasks.yaml"])
         .run();
     output.assert_code(1);
@@ -319,8 +284,7 @@ async fn issue_7_the_whole_range_of_the_api_is_valid() {
         "1970-01-01T00:00:00Z",
         "1970-01-01T08:00:00+08:00",
     ] {
-        let output = Test::new()
-            .write("tasks.yaml", starting_at(at))
+        let output = workspace(&starting_at(at))
             .args(["validate", "tasks.yaml"])
             .run();
         assert_eq!(output.code, 0, "{at}\n{}", output.snapshot());
@@ -335,8 +299,7 @@ async fn issue_7_the_whole_range_of_the_api_is_valid() {
             "is before `1970-01-01T00:00:00Z`, where the API's milliseconds start",
         ),
     ] {
-        let output = Test::new()
-            .write("tasks.yaml", starting_at(at))
+        let output = workspace(&starting_at(at))
             .args(["validate", "tasks.yaml"])
             .run();
         output.assert_code(1);
@@ -344,7 +307,7 @@ async fn issue_7_the_whole_range_of_the_api_is_valid() {
     }
 
     let cloud = Cloud::start().await;
-    let ws = Test::new().write("tasks.yaml", starting_at("9999-12-31T23:59:59.999Z"));
+    let ws = workspace(&starting_at("9999-12-31T23:59:59.999Z"));
     let plan = cloud
         .run(
             Test::new()
@@ -393,10 +356,7 @@ async fn issue_7_the_whole_range_of_the_api_is_valid() {
 fn issue_7_a_leap_second_is_refused() {
     let text = starting_at("2030-06-30T23:59:60Z")
         + "  - name: noon\n    start: { at: \"2030-01-07T12:00:60+08:00\" }\n";
-    let output = Test::new()
-        .write("tasks.yaml", text)
-        .args(["validate", "tasks.yaml"])
-        .run();
+    let output = workspace(&text).args(["validate", "tasks.yaml"]).run();
     aicall_snapshot!(output, @r#"
     exit: 1
     ----- stdout -----

@@ -12,17 +12,14 @@
 use std::collections::BTreeMap;
 
 use aicall::account::{self, AccountWriter, ReadOptions};
-use aicall::api::{
-    CallWindow, Client, ClientConfig, CreateTask, Credentials, Endpoint, PageQuery, StartType,
-    TaskSettings, UpdateTask,
-};
+use aicall::api::{Client, ClientConfig, CreateTask, Credentials, Endpoint, PageQuery, UpdateTask};
 use aicall::apply::{self, Cancellation, Job, Work};
 use aicall::emulator::{Config, Emulator, Faults, NewTask, Operation, Quotas};
-use aicall::secret::Secret;
 use futures_util::StreamExt as _;
 
-use crate::common::cloud::{Cloud, assert_contains, base, plain_manifest};
-use crate::common::harness::Test;
+use crate::common::api::{emulator, simple_request};
+use crate::common::cloud::{Cloud, base, plain_manifest};
+use crate::common::harness::{Test, assert_contains, isolated_command, send_signal, workspace};
 
 /// The fault mix: every 3rd request throttled, every 4th a 503,
 /// every 5th create's reply dropped after it committed.
@@ -35,16 +32,12 @@ fn fault_mix() -> Faults {
     }
 }
 
-async fn emulator(config: Config) -> Emulator {
-    Emulator::start(config).await.expect("the emulator starts")
-}
-
 /// A client configured as `plan` and `apply` configure theirs by default.
 fn default_client(emulator: &Emulator) -> Client {
     let endpoint = Endpoint::parse(&emulator.endpoint()).unwrap();
     let credentials = Credentials::new(
         emulator.access_key_id(),
-        Secret::new(emulator.access_key_secret().expose()),
+        emulator.access_key_secret().clone(),
         "the emulator's demo pair",
     );
     let mut config = ClientConfig::new(endpoint, credentials);
@@ -54,21 +47,6 @@ fn default_client(emulator: &Emulator) -> Client {
 
 fn names(prefix: &str, count: usize) -> Vec<String> {
     (0..count).map(|i| format!("{prefix}-{i:04}")).collect()
-}
-
-fn create_request(name: &str) -> CreateTask {
-    let mut settings = TaskSettings::new(
-        name,
-        StartType::Immediate,
-        vec!["MONDAY".to_owned()],
-        vec![CallWindow::new("09:00:00", "12:00:00")],
-    );
-    settings.virtual_number = Some("0327121220001".to_owned());
-    CreateTask {
-        agent_id: Some("1180123456789012345".to_owned()),
-        application_code: None,
-        settings,
-    }
 }
 
 /// Creates `names` the way `apply` does: read the account, then the
@@ -83,7 +61,7 @@ async fn apply_names(client: &Client, names: &[String]) -> bool {
         .map(|name| Job {
             name: name.clone(),
             work: Work::Create {
-                request: create_request(name),
+                request: simple_request(name),
                 then_stop: false,
             },
         })
@@ -130,7 +108,7 @@ async fn a_throttled_create_is_resent_and_created_exactly_once() {
     .await;
     let client = default_client(&emulator);
     let names = names("once", 3);
-    let requests: Vec<CreateTask> = names.iter().map(|name| create_request(name)).collect();
+    let requests: Vec<CreateTask> = names.iter().map(|name| simple_request(name)).collect();
     let created =
         futures_util::future::join_all(requests.iter().map(|r| client.create_task(r))).await;
     assert!(created.iter().all(Result::is_ok), "{created:?}");
@@ -250,11 +228,7 @@ async fn under_the_fault_mix_the_binary_applies_exactly_once() {
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
     let cloud = Cloud::with(|config| config.faults = fault_mix()).await;
     let output = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&refs))
-                .args(["apply", "--auto-approve", "tasks.yaml"]),
-        )
+        .run(workspace(&plain_manifest(&refs)).args(["apply", "--auto-approve", "tasks.yaml"]))
         .await;
     output.assert_code(0);
     assert_contains(&output.stdout, "Apply complete: 8 created.");
@@ -281,11 +255,7 @@ async fn a_service_capping_page_size_at_20_still_gets_a_plan() {
         cloud.seed(tasks).await;
         let refs: Vec<&str> = names.iter().map(String::as_str).collect();
         let output = cloud
-            .run(
-                Test::new()
-                    .write("tasks.yaml", plain_manifest(&refs))
-                    .args(["plan", "tasks.yaml"]),
-            )
+            .run(workspace(&plain_manifest(&refs)).args(["plan", "tasks.yaml"]))
             .await;
         output.assert_code(0);
         assert_contains(&output.stdout, "Plan: 0 to create");
@@ -313,6 +283,8 @@ async fn a_service_capping_page_size_at_20_still_gets_a_plan() {
 /// as a server that stops answering would. Thawed and killed on drop.
 struct Frozen {
     child: std::process::Child,
+    /// Its `HOME`, empty.
+    _home: tempfile::TempDir,
     /// Kept open: the emulator's stdout stays quiet after its banner.
     _stdout: std::io::BufReader<std::process::ChildStdout>,
     endpoint: String,
@@ -322,11 +294,10 @@ struct Frozen {
 impl Frozen {
     fn start(args: &[&str]) -> Frozen {
         use std::io::BufRead as _;
-        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_aicall"))
+        let home = tempfile::tempdir().unwrap();
+        let mut child = isolated_command(home.path())
             .args(["emulator", "--listen", "127.0.0.1:0"])
             .args(args)
-            .env_clear()
-            .env("PATH", std::env::var_os("PATH").unwrap_or_default())
             .stdin(std::process::Stdio::null())
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::piped())
@@ -343,6 +314,7 @@ impl Frozen {
         let stderr = Some(crate::common::cloud::StderrLines::new(&mut child));
         Frozen {
             child,
+            _home: home,
             _stdout: stdout,
             endpoint,
             stderr,
@@ -350,10 +322,7 @@ impl Frozen {
     }
 
     fn signal(&self, signal: &str) {
-        let status = std::process::Command::new("kill")
-            .args([signal, &self.child.id().to_string()])
-            .status()
-            .unwrap();
+        let status = send_signal(self.child.id(), signal);
         assert!(status.success());
     }
 
@@ -394,14 +363,14 @@ impl Drop for Frozen {
 async fn a_frozen_server_ends_the_plan_at_its_deadline() {
     let server = Frozen::start(&[]);
     server.freeze();
-    let output = crate::common::cloud::run(
-        server.point(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&["a", "b"]))
-                .args(["plan", "--timeout", "1s", "tasks.yaml"]),
-        ),
-    )
-    .await;
+    let output =
+        crate::common::cloud::run(server.point(workspace(&plain_manifest(&["a", "b"])).args([
+            "plan",
+            "--timeout",
+            "1s",
+            "tasks.yaml",
+        ])))
+        .await;
     output.assert_code(1);
     assert_contains(
         &output.stderr,
@@ -421,7 +390,7 @@ async fn a_server_frozen_mid_apply_ends_the_run_at_its_deadline_with_the_create_
     let mut server = Frozen::start(&[]);
     let names: Vec<String> = (0..10).map(|i| format!("frozen-{i:02}")).collect();
     let refs: Vec<&str> = names.iter().map(String::as_str).collect();
-    let ws = Test::new().write("tasks.yaml", plain_manifest(&refs));
+    let ws = workspace(&plain_manifest(&refs));
     let args = [
         "apply",
         "--auto-approve",
@@ -499,19 +468,15 @@ async fn a_create_in_flight_at_the_deadline_is_settled_by_look_up() {
     let cloud = Cloud::start().await;
     let held = cloud.hold_first_create();
     let output = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", plain_manifest(&["held", "later"]))
-                .args([
-                    "apply",
-                    "--auto-approve",
-                    "--parallelism",
-                    "1",
-                    "--timeout",
-                    "1s",
-                    "tasks.yaml",
-                ]),
-        )
+        .run(workspace(&plain_manifest(&["held", "later"])).args([
+            "apply",
+            "--auto-approve",
+            "--parallelism",
+            "1",
+            "--timeout",
+            "1s",
+            "tasks.yaml",
+        ]))
         .await;
     held.release();
     output.assert_code(1);

@@ -10,10 +10,9 @@ use aicall::emulator::{CallDay, NewTask, RetryReason};
 
 use crate::cloud_snapshot;
 use crate::common::cloud::{
-    Cloud, FIXTURE, FIXTURE_NAMES, assert_contains, at, base, fixture, fixture_account,
-    fixture_task, renaming_proxy, workspace,
+    Cloud, FIXTURE, FIXTURE_NAMES, base, fixture, fixture_account, fixture_task, renaming_proxy,
 };
-use crate::common::harness::Test;
+use crate::common::harness::{assert_contains, at, workspace};
 
 /// The fixture's `续费提醒-2035-12` as someone changed it in the console:
 /// another concurrency, days and retry policy.
@@ -71,8 +70,7 @@ async fn a_task_that_matches_after_normalising_is_unchanged_not_drift() {
 async fn detailed_exitcode_is_0_without_changes_2_with_and_1_on_error() {
     let cloud = Cloud::start().await;
     let plan = |args: &[&str]| {
-        Test::new()
-            .write("tasks.yaml", FIXTURE)
+        workspace(FIXTURE)
             .write("broken.yaml", "version: 1\ntasks: [{ name: x }]\n")
             .args(args.iter().copied())
     };
@@ -259,11 +257,7 @@ async fn a_create_scheduled_in_the_past_is_an_error_naming_task_time_and_now() {
     let cloud = Cloud::start().await;
     let manifest = FIXTURE.replace("2035-03-02T10:00:00Z", "2020-03-02T10:00:00Z");
     let output = cloud
-        .run(Test::new().write("tasks.yaml", &manifest).args([
-            "plan",
-            "--detailed-exitcode",
-            "tasks.yaml",
-        ]))
+        .run(workspace(&manifest).args(["plan", "--detailed-exitcode", "tasks.yaml"]))
         .await;
     output.assert_code(1);
     cloud_snapshot!(output);
@@ -271,11 +265,7 @@ async fn a_create_scheduled_in_the_past_is_an_error_naming_task_time_and_now() {
 
     // apply stops alike, before creating anything.
     let output = cloud
-        .run(Test::new().write("tasks.yaml", manifest).args([
-            "apply",
-            "--auto-approve",
-            "tasks.yaml",
-        ]))
+        .run(workspace(&manifest).args(["apply", "--auto-approve", "tasks.yaml"]))
         .await;
     output.assert_code(1);
     assert_contains(&output.stderr, "error[start-in-past]");
@@ -292,11 +282,7 @@ async fn an_existing_task_scheduled_in_the_past_is_fine() {
     winback.config.task_start_time = Some(1_583_143_200_000);
     cloud.seed(vec![winback]).await;
     let output = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", manifest)
-                .args(["plan", "tasks.yaml"]),
-        )
+        .run(workspace(&manifest).args(["plan", "tasks.yaml"]))
         .await;
     output.assert_code(0);
     assert_contains(
@@ -344,11 +330,7 @@ async fn invalid_manifests_stop_before_any_request() {
         ("apply", &["apply", "--auto-approve", "tasks.yaml"][..]),
     ] {
         let output = cloud
-            .run(
-                Test::new()
-                    .write("tasks.yaml", &invalid)
-                    .args(args.iter().copied()),
-            )
+            .run(workspace(&invalid).args(args.iter().copied()))
             .await;
         output.assert_code(1);
         cloud_snapshot!(format!("invalid_manifest_{name}"), output);
@@ -373,11 +355,7 @@ async fn usage_errors_exit_2_before_any_request() {
         ][..],
     ] {
         let output = cloud
-            .run(
-                Test::new()
-                    .write("tasks.yaml", FIXTURE)
-                    .args(args.iter().copied()),
-            )
+            .run(workspace(FIXTURE).args(args.iter().copied()))
             .await;
         assert_eq!(output.code, 2, "{args:?}\n{}", output.snapshot());
         assert!(output.stdout.is_empty(), "{args:?}\n{}", output.snapshot());

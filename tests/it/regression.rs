@@ -1,8 +1,8 @@
 //! Regression tests, named after the issue whose fix they pin (ripgrep's
 //! `tests/regression.rs`). Each one failed before its fix.
 
-use crate::common::cloud::{Cloud, FIXTURE, assert_contains, fixture, fixture_account};
-use crate::common::harness::Test;
+use crate::common::cloud::{Cloud, FIXTURE, fixture, fixture_account};
+use crate::common::harness::{assert_contains, workspace};
 
 /// Issue 6: a refused `--endpoint` (or `AICALL_ENDPOINT`) is a usage error,
 /// exit 2 like every other bad flag, before any manifest is read or any
@@ -20,7 +20,7 @@ fn issue_6_a_refused_endpoint_is_a_usage_error() {
         ),
         (vec!["plan", "tasks.yaml"], Some("aiccs.aliyuncs.com")),
     ] {
-        let mut test = Test::new().write("tasks.yaml", FIXTURE).args(args);
+        let mut test = workspace(FIXTURE).args(args);
         if let Some(endpoint) = env {
             test = test.env("AICALL_ENDPOINT", endpoint);
         }
@@ -72,11 +72,7 @@ async fn issue_6_times_are_shown_to_the_second() {
 
     let past = FIXTURE.replace("2035-03-02T10:00:00Z", "2020-03-02T10:00:00Z");
     let output = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", past)
-                .args(["plan", "tasks.yaml"]),
-        )
+        .run(workspace(&past).args(["plan", "tasks.yaml"]))
         .await;
     output.assert_code(1);
     let line = output
@@ -100,7 +96,7 @@ async fn issue_6_the_string_to_sign_is_shown_only_with_v() {
             args.insert(1, "-v");
         }
         let test = cloud
-            .point(Test::new().write("tasks.yaml", FIXTURE).args(args))
+            .point(workspace(FIXTURE).args(args))
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "not-the-secret-at-all");
         let output = crate::common::cloud::run(test).await;
         output.assert_code(1);

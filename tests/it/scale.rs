@@ -4,7 +4,8 @@
 //! strategy the account's size calls for; and an apply that sends exactly
 //! one create per missing task. The timings live in `benches/scale.rs`.
 
-use crate::common::cloud::{Cloud, base, plain_manifest, workspace};
+use crate::common::cloud::{Cloud, base, plain_manifest};
+use crate::common::harness::workspace;
 
 const ACCOUNT: usize = 120;
 const PAGE_SIZE: u64 = 10;

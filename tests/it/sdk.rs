@@ -16,12 +16,10 @@ use std::time::Duration;
 
 use aicall::emulator::{Config, Emulator};
 
+use crate::common::harness::{kill, repo_root};
+
 /// Hard bound on one scenario run; a normal run takes a second or two.
 const RUN_TIMEOUT: Duration = Duration::from_secs(60);
-
-fn repo() -> &'static Path {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-}
 
 fn skipped() -> bool {
     std::env::var(aicall::env::AICALL_SKIP_SDK_TESTS).is_ok_and(|v| v == "1")
@@ -33,8 +31,8 @@ fn python() -> PathBuf {
     static SETUP: OnceLock<Result<PathBuf, String>> = OnceLock::new();
     let result = SETUP.get_or_init(|| {
         let output = Command::new("bash")
-            .arg(repo().join("tests/sdk/setup.sh"))
-            .current_dir(repo())
+            .arg(repo_root().join("tests/sdk/setup.sh"))
+            .current_dir(repo_root())
             .stdin(Stdio::null())
             .output()
             .map_err(|err| format!("cannot run bash tests/sdk/setup.sh: {err}"))?;
@@ -48,7 +46,7 @@ fn python() -> PathBuf {
                 String::from_utf8_lossy(&output.stderr)
             ));
         }
-        Ok(repo().join("target/sdk-venv/bin/python"))
+        Ok(repo_root().join("target/sdk-venv/bin/python"))
     });
     match result {
         Ok(python) => python.clone(),
@@ -61,8 +59,8 @@ fn python() -> PathBuf {
 fn run_scenario(python: &Path, emulator: &Emulator, mode: &str) -> Output {
     let mut command = Command::new(python);
     command
-        .arg(repo().join("tests/sdk/scenario.py"))
-        .current_dir(repo())
+        .arg(repo_root().join("tests/sdk/scenario.py"))
+        .current_dir(repo_root())
         .env("AICALL_SDK_ENDPOINT", emulator.addr().to_string())
         .env("AICALL_SDK_ACCESS_KEY_ID", emulator.access_key_id())
         .env(
@@ -95,9 +93,7 @@ fn run_scenario(python: &Path, emulator: &Emulator, mode: &str) -> Output {
     match finished.recv_timeout(RUN_TIMEOUT) {
         Ok(output) => output.unwrap(),
         Err(_) => {
-            let _ = Command::new("kill")
-                .args(["-KILL", &pid.to_string()])
-                .status();
+            kill(pid);
             panic!("the {mode} scenario did not finish within {RUN_TIMEOUT:?}");
         }
     }

@@ -4,8 +4,8 @@
 //! endpoint URL, pasted into the wrong key of a credentials file, or
 //! echoed back by the service. Each test failed before its fix.
 
-use crate::common::cloud::{self, Cloud, SECRET, assert_contains};
-use crate::common::harness::Test;
+use crate::common::cloud::{self, Cloud, SECRET};
+use crate::common::harness::{Test, assert_contains, workspace};
 use crate::{aicall_snapshot, cloud_snapshot};
 
 /// An AccessKey secret's shape, 30 letters and digits as the console
@@ -32,11 +32,8 @@ const INTERPOLATES_CREDENTIALS: &str = r#"
 /// A default does not make it acceptable, even when the variable is unset.
 #[tokio::test(flavor = "multi_thread")]
 async fn issue_7_a_manifest_cannot_interpolate_a_credential() {
-    let manifest = || {
-        Test::new()
-            .write("tasks.yaml", INTERPOLATES_CREDENTIALS)
-            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
-    };
+    let manifest =
+        || workspace(INTERPOLATES_CREDENTIALS).env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET);
 
     let text = manifest().args(["validate", "tasks.yaml"]).run();
     cloud::assert_no_secret(&text);
@@ -80,21 +77,18 @@ async fn issue_7_a_manifest_cannot_interpolate_a_credential() {
     let cloud = Cloud::start().await;
     for format in ["text", "json", "markdown"] {
         let plan = cloud
-            .run(
-                Test::new()
-                    .write("tasks.yaml", INTERPOLATES_CREDENTIALS)
-                    .args(["plan", "--format", format, "tasks.yaml"]),
-            )
+            .run(workspace(INTERPOLATES_CREDENTIALS).args([
+                "plan",
+                "--format",
+                format,
+                "tasks.yaml",
+            ]))
             .await;
         plan.assert_code(1);
         assert_contains(&plan.stderr, "error[secret-variable]");
     }
     let apply = cloud
-        .run(
-            Test::new()
-                .write("tasks.yaml", INTERPOLATES_CREDENTIALS)
-                .args(["apply", "--auto-approve", "tasks.yaml"]),
-        )
+        .run(workspace(INTERPOLATES_CREDENTIALS).args(["apply", "--auto-approve", "tasks.yaml"]))
         .await;
     apply.assert_code(1);
     assert!(cloud.records().is_empty(), "{:?}", cloud.records());
@@ -121,12 +115,7 @@ async fn issue_7_printed_lines_are_scrubbed_of_the_loaded_secret() {
     for format in ["text", "json", "markdown"] {
         // `cloud.run` fails the test if the secret is anywhere in the output.
         let plan = cloud
-            .run(Test::new().write("tasks.yaml", &manifest).args([
-                "plan",
-                "--format",
-                format,
-                "tasks.yaml",
-            ]))
+            .run(workspace(&manifest).args(["plan", "--format", format, "tasks.yaml"]))
             .await;
         plan.assert_code(0);
         assert_contains(&plan.stdout, "****");
@@ -142,7 +131,7 @@ async fn issue_7_a_short_secret_does_not_mangle_what_is_printed() {
     let cloud = Cloud::start().await;
     let output = cloud::run(
         cloud
-            .point(Test::new().write("tasks.yaml", cloud::FIXTURE))
+            .point(workspace(cloud::FIXTURE))
             .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", "s")
             .args(["plan", "tasks.yaml"]),
     )
@@ -192,12 +181,10 @@ fn issue_7_an_endpoint_with_credentials_or_a_query_is_refused_without_echoing_th
             "***@127.0.0.1:8080",
         ),
     ] {
-        let by_flag = Test::new()
-            .write("tasks.yaml", cloud::FIXTURE)
+        let by_flag = workspace(cloud::FIXTURE)
             .args(["plan", "--endpoint", endpoint, "tasks.yaml"])
             .run();
-        let by_env = Test::new()
-            .write("tasks.yaml", cloud::FIXTURE)
+        let by_env = workspace(cloud::FIXTURE)
             .env("AICALL_ENDPOINT", endpoint)
             .args(["apply", "tasks.yaml"])
             .run();
@@ -216,8 +203,7 @@ fn issue_7_an_endpoint_with_credentials_or_a_query_is_refused_without_echoing_th
             }
         }
     }
-    let output = Test::new()
-        .write("tasks.yaml", cloud::FIXTURE)
+    let output = workspace(cloud::FIXTURE)
         .args([
             "plan",
             "--endpoint",
@@ -279,8 +265,7 @@ fn issue_7_a_secret_in_the_wrong_place_of_a_credentials_file_is_not_echoed() {
         ),
     ];
     for (file, text, said) in cases {
-        let output = Test::new()
-            .write("tasks.yaml", cloud::FIXTURE)
+        let output = workspace(cloud::FIXTURE)
             .write(file, &text)
             .env("AICALL_ENDPOINT", "http://127.0.0.1:9")
             .args(["plan", "tasks.yaml"])
@@ -306,7 +291,7 @@ async fn issue_7_service_messages_mask_the_access_key_id() {
         }
         let output = cloud::run(
             cloud
-                .point(Test::new().write("tasks.yaml", cloud::FIXTURE))
+                .point(workspace(cloud::FIXTURE))
                 .env("ALIBABA_CLOUD_ACCESS_KEY_ID", UNKNOWN)
                 .args(args),
         )

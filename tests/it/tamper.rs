@@ -9,10 +9,10 @@
 use serde_json::{Value, json};
 
 use crate::common::cloud::{
-    ACCESS_KEY_ID, Cloud, FIXTURE, FIXTURE_NAMES, SECRET, assert_account, assert_contains, at,
-    fixture_account, fixture_task, workspace,
+    ACCESS_KEY_ID, Cloud, FIXTURE, FIXTURE_NAMES, SECRET, assert_account, fixture_account,
+    fixture_task,
 };
-use crate::common::harness::{Output, Test};
+use crate::common::harness::{Output, Test, assert_contains, at, workspace};
 
 /// The account the plan is made against: the December task exists
 /// unchanged, the winback task exists with other days (drift), the other

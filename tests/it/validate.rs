@@ -10,7 +10,7 @@ use proptest::prelude::*;
 use aicall::diag::{Code, Stage};
 
 use crate::aicall_snapshot;
-use crate::common::harness::{Test, repo_root};
+use crate::common::harness::{Test, manifest, repo_root};
 
 /// Every file of `tests/fixtures/invalid/` exits 1 and names file, line and
 /// column; the snapshot pins the whole message.
@@ -99,22 +99,6 @@ fn examples_are_valid() {
         .run();
     output.assert_code(0);
     aicall_snapshot!(output);
-}
-
-const VALID: &str = r#"
-    version: 1
-    defaults:
-      agentId: "118012345678901234"
-      virtualNumber: "0327121220001"
-      callDays: [MONDAY]
-      callWindows: [{ start: "09:00", end: "12:00" }]
-      start: immediate
-    tasks:
-      - name: NAME
-"#;
-
-fn manifest(name: &str) -> String {
-    crate::common::harness::unindent(VALID).replace("NAME", name)
 }
 
 #[test]

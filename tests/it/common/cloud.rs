@@ -10,7 +10,7 @@
 
 use std::io::{BufRead as _, BufReader};
 use std::path::Path;
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Stdio};
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 
@@ -20,7 +20,7 @@ use aicall::emulator::{
 };
 use aicall::secret::Secret;
 
-use crate::common::harness::{Output, Test};
+use crate::common::harness::{Output, Test, isolated_command, workspace};
 
 /// The AccessKey ID the emulator accepts; shown masked as `****0042`.
 pub const ACCESS_KEY_ID: &str = "aicall-it-key-0042";
@@ -73,12 +73,25 @@ impl Cloud {
         Cloud { emulator, log }
     }
 
+    /// The endpoint and the key pair, as environment variables: the way a
+    /// user points aicall at an account.
+    fn connection_env(&self) -> [(&'static str, String); 3] {
+        [
+            ("AICALL_ENDPOINT", self.emulator.endpoint()),
+            (
+                "ALIBABA_CLOUD_ACCESS_KEY_ID",
+                self.emulator.access_key_id().to_owned(),
+            ),
+            ("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET.to_owned()),
+        ]
+    }
+
     /// `test` with the endpoint and the key pair in its environment, the
     /// way a user points aicall at an account.
     pub fn point(&self, test: Test) -> Test {
-        test.env("AICALL_ENDPOINT", self.emulator.endpoint())
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", self.emulator.access_key_id())
-            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+        self.connection_env()
+            .into_iter()
+            .fold(test, |test, (key, value)| test.env(key, value))
     }
 
     /// Runs `test` against this emulator and checks that no secret leaked.
@@ -89,22 +102,12 @@ impl Cloud {
     /// Starts the binary in `dir` without waiting for it, stdout and stderr
     /// piped: for the tests that interrupt or kill it.
     pub fn spawn(&self, dir: &Path, args: &[&str]) -> Child {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
+        // As the harness does: nothing of the developer's environment.
+        let mut command = isolated_command(dir);
         command
             .args(args)
             .current_dir(dir)
-            .env_clear()
-            .env("HOME", dir);
-        // As the harness does: nothing of the developer's environment.
-        for key in ["PATH", "LLVM_PROFILE_FILE"] {
-            if let Some(value) = std::env::var_os(key) {
-                command.env(key, value);
-            }
-        }
-        command
-            .env("AICALL_ENDPOINT", self.emulator.endpoint())
-            .env("ALIBABA_CLOUD_ACCESS_KEY_ID", self.emulator.access_key_id())
-            .env("ALIBABA_CLOUD_ACCESS_KEY_SECRET", SECRET)
+            .envs(self.connection_env())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -411,21 +414,13 @@ where
     workspace(FIXTURE).args(args)
 }
 
-/// Panics unless `text` contains `needle`, showing `text`.
+/// Asserts every task was committed by exactly one create and no create
+/// was re-sent for a name that already existed.
 #[track_caller]
-pub fn assert_contains(text: &str, needle: &str) {
-    assert!(text.contains(needle), "{needle:?} is missing from:\n{text}");
-}
-
-/// A directory that outlives single runs, with `manifest` in
-/// `tasks.yaml`: keep it, and start each run in it with [`at`].
-pub fn workspace(manifest: &str) -> Test {
-    Test::new().write("tasks.yaml", manifest)
-}
-
-/// A run in `workspace`'s directory.
-pub fn at(workspace: &Test) -> Test {
-    Test::new().current_dir(workspace.path())
+pub fn assert_exactly_once(cloud: &Cloud, tasks: usize) {
+    let stats = cloud.stats();
+    assert_eq!(cloud.creates_committed(), tasks, "{stats:?}");
+    assert_eq!(stats.code("TaskNameDuplicate"), 0, "{stats:?}");
 }
 
 /// Panics if the emulator's secret appears in anything `output` printed.

@@ -27,13 +27,27 @@
 use std::ffi::OsString;
 use std::io::Write as _;
 use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::sync::mpsc;
 use std::time::Duration;
 
 /// The repository root, for tests that run on committed files.
 pub fn repo_root() -> &'static Path {
     Path::new(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The binary, with nothing of the developer's environment: an empty one
+/// but `HOME` (set to `home`) and, when set, `PATH`, `SYSTEMROOT` and
+/// `LLVM_PROFILE_FILE`. Every way the tests start it starts here.
+pub fn isolated_command(home: &Path) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
+    command.env_clear().env("HOME", home);
+    for key in ["PATH", "SYSTEMROOT", "LLVM_PROFILE_FILE"] {
+        if let Some(value) = std::env::var_os(key) {
+            command.env(key, value);
+        }
+    }
+    command
 }
 
 /// One run of the binary, being described.
@@ -164,20 +178,13 @@ impl Test {
     }
 
     fn spawn(&self) -> Child {
-        let mut command = Command::new(env!("CARGO_BIN_EXE_aicall"));
+        let mut command = isolated_command(self.dir.path());
         command
             .args(&self.args)
             .current_dir(&self.current_dir)
-            .env_clear()
-            .env("HOME", self.dir.path())
             .stdin(Stdio::piped())
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
-        for key in ["PATH", "SYSTEMROOT", "LLVM_PROFILE_FILE"] {
-            if let Some(value) = std::env::var_os(key) {
-                command.env(key, value);
-            }
-        }
         for (key, value) in &self.env {
             command.env(key, value);
         }
@@ -294,8 +301,55 @@ pub fn unindent(text: &str) -> String {
     out
 }
 
-/// Ends the process `pid` at once (the watchdog of [`Test::run_within`]).
-fn kill(pid: u32) {
+/// Panics unless `text` contains `needle`, showing `text`.
+#[track_caller]
+pub fn assert_contains(text: &str, needle: &str) {
+    assert!(text.contains(needle), "{needle:?} is missing from:\n{text}");
+}
+
+/// A test with `manifest` in `tasks.yaml` (unindented, as [`Test::write`]
+/// does). Its directory outlives single runs: keep it, and start each run
+/// in it with [`at`].
+pub fn workspace(manifest: &str) -> Test {
+    Test::new().write("tasks.yaml", manifest)
+}
+
+/// A run in `workspace`'s directory.
+pub fn at(workspace: &Test) -> Test {
+    Test::new().current_dir(workspace.path())
+}
+
+/// Sends `signal` (`-INT`, `-TERM`, `-STOP`…) to the process `pid` with
+/// `kill`; the caller asserts it was delivered.
+pub fn send_signal(pid: u32, signal: &str) -> ExitStatus {
+    Command::new("kill")
+        .args([signal, &pid.to_string()])
+        .status()
+        .unwrap()
+}
+
+/// [`manifest`]'s text: valid, one task named `NAME`.
+const VALID: &str = r#"
+    version: 1
+    defaults:
+      agentId: "118012345678901234"
+      virtualNumber: "0327121220001"
+      callDays: [MONDAY]
+      callWindows: [{ start: "09:00", end: "12:00" }]
+      start: immediate
+    tasks:
+      - name: NAME
+"#;
+
+/// A valid manifest with one task named `name` (written as given: quote
+/// it in the argument when it needs quotes).
+pub fn manifest(name: &str) -> String {
+    unindent(VALID).replace("NAME", name)
+}
+
+/// Ends the process `pid` at once, whatever comes of it (the watchdog of
+/// [`Test::run_within`]).
+pub fn kill(pid: u32) {
     #[cfg(unix)]
     let _ = Command::new("kill")
         .args(["-KILL", &pid.to_string()])
