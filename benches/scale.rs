@@ -54,8 +54,8 @@ use std::time::{Duration, Instant};
 mod measure;
 
 use measure::{
-    ACCOUNT, LATENCY, PAGE_SIZE, PARALLELISM, RATE_LIMIT, Run, connection, mib, rounds, run_binary,
-    start_emulator, summarise,
+    ACCOUNT, LATENCY, PAGE_SIZE, PARALLELISM, RATE_LIMIT, Run, connection, median_by_wall, mib,
+    rounds, run_binary, start_emulator, summarise,
 };
 
 use aicall::emulator::{Emulator, EmulatorStats, NewTask, Operation, Quotas};
@@ -589,8 +589,7 @@ async fn plan_at_quota(runs: usize, number: usize, quota: u32) {
         measured.push(run);
         emulator.shutdown().await.unwrap();
     }
-    stats.sort_by_key(|(wall, _)| *wall);
-    let (_, median_stats) = &stats[stats.len() / 2];
+    let median_stats = median_by_wall(&mut stats);
     let (best, median, peak) = summarise(&mut measured);
     let floor = quota_floor(median_stats, &quotas, &[Operation::Page, Operation::Detail]);
     println!(
@@ -640,8 +639,7 @@ async fn apply_at_quota(runs: usize) {
         measured.push(run);
         emulator.shutdown().await.unwrap();
     }
-    stats.sort_by_key(|(wall, _)| *wall);
-    let (_, median_stats) = &stats[stats.len() / 2];
+    let median_stats = median_by_wall(&mut stats);
     let (best, median, peak) = summarise(&mut measured);
     let reading = quota_floor(median_stats, &quotas, &[Operation::Page, Operation::Detail]);
     let creating = quota_floor(median_stats, &quotas, &[Operation::Create]) - LATENCY;

@@ -417,10 +417,15 @@ mod tests {
     use super::*;
     use clap::Parser as _;
 
+    /// The command line `aicall SUBCOMMAND ARGS...`, parsed.
+    fn parsed(subcommand: &str, args: &[&str]) -> crate::cli::Command {
+        crate::cli::Cli::try_parse_from(["aicall", subcommand].iter().chain(args))
+            .expect("parses")
+            .command
+    }
+
     fn plan(args: &[&str]) -> Result<Plan, Error> {
-        let cli =
-            crate::cli::Cli::try_parse_from(["aicall", "plan"].iter().chain(args)).expect("parses");
-        match cli.command {
+        match parsed("plan", args) {
             crate::cli::Command::Plan(args) => Plan::new(&args),
             _ => unreachable!("parsed `plan`"),
         }
@@ -437,9 +442,7 @@ mod tests {
     }
 
     fn apply(args: &[&str]) -> Result<Apply, Error> {
-        let cli = crate::cli::Cli::try_parse_from(["aicall", "apply"].iter().chain(args))
-            .expect("parses");
-        match cli.command {
+        match parsed("apply", args) {
             crate::cli::Command::Apply(args) => Apply::new(&args),
             _ => unreachable!("parsed `apply`"),
         }
@@ -502,9 +505,7 @@ mod tests {
     }
 
     fn export(args: &[&str]) -> Result<Export, Error> {
-        let cli = crate::cli::Cli::try_parse_from(["aicall", "export"].iter().chain(args))
-            .expect("parses");
-        match cli.command {
+        match parsed("export", args) {
             crate::cli::Command::Export(args) => Export::new(&args),
             _ => unreachable!("parsed `export`"),
         }

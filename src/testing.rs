@@ -4,7 +4,8 @@
 
 use jiff::Timestamp;
 
-use crate::manifest::model::{RetryReason, TimeOfDay, Weekday, Window};
+use crate::manifest::load_texts;
+use crate::manifest::model::{RetryReason, TaskSpec, TimeOfDay, Weekday, Window};
 use crate::plan::build::{Inputs, build};
 use crate::plan::model::{
     DesiredTask, ObservedTask, Plan, Retry, ScheduledStart, Source, Start, Target, TaskConfig,
@@ -217,4 +218,19 @@ pub(crate) fn step_error(detail: &str) -> crate::apply::StepError {
         detail: detail.to_owned(),
     }
     .into()
+}
+
+/// The tasks of manifest `text` (no `${VAR}` set), which must hold no
+/// error: what `export` writes is read back with this.
+#[track_caller]
+pub(crate) fn load_valid(text: &str) -> Vec<TaskSpec> {
+    let loaded = load_texts(vec![("export.yaml".into(), text.to_owned())], &|_| None);
+    let errors: Vec<String> = loaded
+        .diagnostics
+        .iter()
+        .filter(|d| d.is_error())
+        .map(|d| d.message())
+        .collect();
+    assert!(errors.is_empty(), "{errors:#?}\n{text}");
+    loaded.tasks
 }

@@ -80,6 +80,13 @@ pub fn summarise(runs: &mut [Run]) -> (Duration, Duration, Option<u64>) {
     (best, median, peak)
 }
 
+/// What the median run by wall time saw: `runs` pairs each run's wall
+/// time with, e.g., the emulator's counts (sorted on the way).
+pub fn median_by_wall<T>(runs: &mut [(Duration, T)]) -> &T {
+    runs.sort_by_key(|(wall, _)| *wall);
+    &runs[runs.len() / 2].1
+}
+
 /// The round-trip floor: within a phase, ⌈requests ÷ parallelism⌉ round
 /// trips of `latency` each; phases (first page; remaining pages or
 /// look-ups; details; creates) can only start once the one before has

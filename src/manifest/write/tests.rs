@@ -2,8 +2,8 @@
 //! comes back as it went in, and the text looks hand-written.
 
 use super::*;
-use crate::manifest::load_texts;
 use crate::manifest::model::{RetryReason, Scheduled, TaskSpec};
+use crate::testing::load_valid;
 
 fn time(text: &str) -> TimeOfDay {
     text.parse().expect("a time")
@@ -38,18 +38,6 @@ fn scheduled(written: &str) -> Start {
         at: crate::instant::Instant::parse(written).expect("a timestamp"),
         written: written.to_owned(),
     })
-}
-
-fn read_back(text: &str) -> Vec<TaskSpec> {
-    let loaded = load_texts(vec![("export.yaml".into(), text.to_owned())], &|_| None);
-    let errors: Vec<String> = loaded
-        .diagnostics
-        .iter()
-        .filter(|d| d.is_error())
-        .map(|d| d.message())
-        .collect();
-    assert!(errors.is_empty(), "{errors:#?}\n{text}");
-    loaded.tasks
 }
 
 #[track_caller]
@@ -89,7 +77,7 @@ fn shared_values_go_to_defaults_and_documents_follow_agents() {
         (written.documents, written.declared, written.commented),
         (2, 3, 0)
     );
-    let specs = read_back(&written.text);
+    let specs = load_valid(&written.text);
     let names: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
     assert_eq!(names, ["a-first", "b-second", "other-agent"]);
     for spec in &specs {
@@ -106,7 +94,7 @@ fn awkward_names_read_back_exactly_through_the_manifest_reader() {
         .map(|name| task(name))
         .collect();
     let written = write(&tasks, "s.json");
-    let specs = read_back(&written.text);
+    let specs = load_valid(&written.text);
     let mut want: Vec<&str> = tasks.iter().map(|t| t.name.as_str()).collect();
     want.sort_unstable();
     let got: Vec<&str> = specs.iter().map(|s| s.name.as_str()).collect();
@@ -130,7 +118,7 @@ fn a_task_that_cannot_be_declared_is_written_commented_out() {
     let written = write(&[broken, lonely, noted], "s.json");
     insta::assert_snapshot!(written.text);
     assert_eq!((written.declared, written.commented), (1, 2));
-    let specs = read_back(&written.text);
+    let specs = load_valid(&written.text);
     assert_eq!(specs.len(), 1);
     assert_eq!(specs[0].name, "noted");
 }
